@@ -1,0 +1,73 @@
+"""Small helpers shared by every table: ids, clocks, text rules."""
+import unicodedata
+import uuid
+from datetime import UTC, datetime
+
+NAME_MAX = 200
+NOTES_MAX = 2000
+QUANTITY_MAX = 9999
+ITEMS_PER_LIST_MAX = 2000
+
+
+def new_id() -> str:
+    """Ids are opaque UUID strings, unique across every list (deleted entities included)."""
+    return str(uuid.uuid4())
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def iso(moment: datetime | None) -> str | None:
+    """Timestamps leave the server as ISO 8601 UTC, whatever the database returned."""
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).isoformat().replace('+00:00', 'Z')
+
+
+def clean_name(value: str) -> str:
+    """NFC-normalise, strip, and refuse control characters; 1–200 characters."""
+    if not isinstance(value, str):
+        raise ValueError('must be text')
+    value = unicodedata.normalize('NFC', value).strip()
+    if any(unicodedata.category(ch) in {'Cc', 'Cf'} and ch not in '\u200d' for ch in value):
+        raise ValueError('must not contain control characters')
+    if not value:
+        raise ValueError('must not be empty')
+    if len(value) > NAME_MAX:
+        raise ValueError(f'must be at most {NAME_MAX} characters')
+    return value
+
+
+def clean_notes(value: str | None) -> str | None:
+    """Notes keep newlines and tabs but no other control characters; at most 2,000 characters."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ValueError('must be text')
+    value = unicodedata.normalize('NFC', value)
+    if any(unicodedata.category(ch) == 'Cc' and ch not in '\n\t\r' for ch in value):
+        raise ValueError('must not contain control characters')
+    if len(value) > NOTES_MAX:
+        raise ValueError(f'must be at most {NOTES_MAX} characters')
+    return value
+
+
+def initials_of(display_name: str) -> str:
+    parts = [p for p in display_name.replace('.', ' ').replace('@', ' ').split() if p]
+    if not parts:
+        return '?'
+    if len(parts) == 1:
+        return parts[0][:2].upper()
+    return (parts[0][0] + parts[-1][0]).upper()
+
+
+PALETTE = ['#e11d48', '#db2777', '#9333ea', '#4f46e5', '#2563eb', '#0891b2',
+           '#059669', '#65a30d', '#ca8a04', '#ea580c', '#dc2626', '#7c3aed']
+
+
+def color_for(key: str) -> str:
+    """A stable avatar color: the same user always gets the same one."""
+    return PALETTE[uuid.uuid5(uuid.NAMESPACE_URL, key).int % len(PALETTE)]

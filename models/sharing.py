@@ -1,0 +1,41 @@
+"""Ways in to a list: email invitations (for one address) and share links (for whoever holds them)."""
+from datetime import datetime
+
+from sqlalchemy import DateTime
+from sqlmodel import Field, SQLModel
+
+from .common import new_id, utcnow
+
+
+class Invitation(SQLModel, table=True):
+    __tablename__ = 'invitation'
+
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=36)
+    list_id: str = Field(foreign_key='packing_list.id', index=True, ondelete='CASCADE', max_length=36)
+    email: str = Field(max_length=320, index=True)
+    role: str = Field(max_length=10)
+    message: str | None = Field(default=None, max_length=2000)
+    nonce_hash: str = Field(max_length=64)
+    invited_by: str = Field(max_length=36)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
+    expires_at: datetime = Field(sa_type=DateTime(timezone=True))
+    accepted_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    accepted_by: str | None = Field(default=None, max_length=36)
+    revoked_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    sent_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    send_attempts: int = 0
+    send_error: str | None = Field(default=None, max_length=500)
+
+
+class ShareLink(SQLModel, table=True):
+    __tablename__ = 'share_link'
+
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=36)
+    list_id: str = Field(foreign_key='packing_list.id', index=True, ondelete='CASCADE', max_length=36)
+    role: str = Field(max_length=10)
+    nonce: str = Field(max_length=64)
+    created_by: str = Field(max_length=36)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
+    expires_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    revoked_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    uses: int = 0

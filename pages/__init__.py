@@ -1,0 +1,1 @@
+"""One module per page or flow; each exposes `register(services)`."""

@@ -1,0 +1,105 @@
+"""The list page `/lists/<id>`: header (name, who is here, actions), the browser-rendered items, activity."""
+from typing import Any
+
+from fastapi.responses import RedirectResponse
+from nicegui import ui
+
+from models import Action, Op, User, can, new_id
+from travelpack_ui.apply import actor_of
+from travelpack_ui.components.avatars import avatar_stack
+from travelpack_ui.components.frame import frame
+from travelpack_ui.components.item_table import ItemTable
+from travelpack_ui.errors import DomainError
+from travelpack_ui.rooms import Room
+from travelpack_ui.services import Services
+from travelpack_ui.session import signed_in_user, to_sign_in
+from travelpack_ui.tab import ListTab
+
+
+def register(services: Services) -> None:
+    lists, rooms = services.lists, services.rooms
+
+    @ui.page('/lists/{list_id}')
+    async def list_page(list_id: str) -> RedirectResponse | None:
+        user = signed_in_user(services.auth)
+        if user is None:
+            return to_sign_in(f'/lists/{list_id}')
+        role = lists.role_of(list_id, user.id)
+        if role is None:
+            with frame('Not found', user):
+                ui.label('This list does not exist, or it was not shared with you.').classes('text-lg') \
+                    .mark('not-found')
+                ui.link('Back to my lists', '/')
+            return None
+        room = await rooms.open(list_id)
+        client = ui.context.client
+        with frame(room.state['name'], user):
+            header = list_header(services, room, user, role)
+            table = ItemTable(snapshot=room.snapshot(), me=actor_of(user), members=lists.people(list_id),
+                              can_edit=can(role, Action.edit_items), units=user.units).classes('w-full')
+            tab = ListTab(services, room, user, client, table)
+            header.tab = tab
+            room.presence_pushed.subscribe(header.avatars.show)
+            room.list_updated.subscribe(header.update_name)
+            client.on_delete(lambda: (room.presence_pushed.unsubscribe(header.avatars.show),
+                                      room.list_updated.unsubscribe(header.update_name)))
+            header.avatars.show(room.users())
+        return None
+
+
+class list_header:  # noqa: N801 (reads like a ui.* call)
+    """Name, dates, presence and the list's actions; the name follows renames live."""
+
+    def __init__(self, services: Services, room: Room, user: User, role: str) -> None:
+        self.services, self.room, self.user, self.role = services, room, user, role
+        self.tab: Any = None
+        with ui.row().classes('w-full items-center no-wrap gap-2'):
+            with ui.column().classes('gap-0 grow min-w-0'):
+                self.name = ui.label(room.state['name']).classes('text-2xl font-bold truncate').mark('list-name')
+                self.details = ui.label(_details(room.state)).classes('text-gray-600')
+            self.avatars = avatar_stack()
+            with ui.button(icon='more_vert').props('flat round aria-label="List actions"'):
+                with ui.menu():
+                    if can(role, Action.edit_list):
+                        ui.menu_item('Rename', on_click=self.rename)
+                    ui.menu_item('Export CSV', on_click=lambda: ui.download(f'/lists/{room.list_id}/export.csv'))
+                    ui.menu_item('Printable view', on_click=lambda: ui.navigate.to(f'/lists/{room.list_id}/print',
+                                                                                  new_tab=True))
+                    ui.menu_item('Duplicate', on_click=self.duplicate)
+
+    def update_name(self, state: dict[str, Any]) -> None:
+        self.name.set_text(state['name'])
+        self.details.set_text(_details(state))
+
+    def rename(self) -> None:
+        with ui.dialog() as dialog, ui.card().classes('w-96'):
+            name = ui.input('Name', value=self.room.state['name']).classes('w-full').props('autofocus')
+
+            async def save() -> None:
+                op = Op(op_id=new_id(), type='list.update', fields={'name': name.value},
+                        base_version=self.room.version)
+                results = await self.tab.send_ops([op])
+                if results[0]['status'] == 'rejected':
+                    ui.notify(results[0].get('detail', 'Not saved.'), type='negative')
+                    return
+                dialog.close()
+            name.on('keydown.enter', save)
+            with ui.row().classes('w-full justify-end'):
+                ui.button('Cancel', on_click=dialog.close).props('flat')
+                ui.button('Save', on_click=save).props('unelevated color=primary')
+        dialog.open()
+
+    async def duplicate(self) -> None:
+        try:
+            copy = await self.services.lists.duplicate(self.room.list_id, user=self.user)
+        except DomainError as error:
+            ui.notify(error.detail, type='negative')
+            return
+        ui.navigate.to(f'/lists/{copy["id"]}')
+
+
+def _details(state: dict[str, Any]) -> str:
+    parts = [state.get('destination') or '']
+    if state.get('start_date') or state.get('end_date'):
+        parts.append(f'{state.get("start_date") or "?"} → {state.get("end_date") or "?"}')
+    return ' · '.join(p for p in parts if p)

@@ -1,0 +1,107 @@
+"""My account: display name, units, personal access tokens, export of all my data, and account deletion."""
+import json
+
+from fastapi import Response
+from fastapi.responses import RedirectResponse
+from nicegui import app, ui
+from pydantic import ValidationError
+
+from models import UserPublic
+from models.common import clean_name
+from travelpack_ui.components.frame import frame
+from travelpack_ui.services import Services
+from travelpack_ui.session import sign_out, signed_in_user, to_sign_in
+
+
+def register(services: Services) -> None:
+    auth = services.auth
+
+    @app.get('/profile/export.json', include_in_schema=False)
+    def export_json() -> Response:
+        user = signed_in_user(auth)
+        if user is None:
+            return to_sign_in('/profile')
+        lists = services.lists.summaries(user.id)
+        data = {'user': UserPublic.of(user).model_dump(),
+                'lists': [services.lists.snapshot(s['id'], s['role']) for s in lists]}
+        return Response(json.dumps(data, indent=2, ensure_ascii=False), media_type='application/json',
+                        headers={'Content-Disposition': 'attachment; filename="travelpack-export.json"'})
+
+    @ui.page('/profile')
+    def profile_page() -> RedirectResponse | None:
+        user = signed_in_user(auth)
+        if user is None:
+            return to_sign_in('/profile')
+        with frame('Profile', user):
+            ui.label('Profile').classes('text-2xl font-bold')
+            with ui.card().classes('w-full max-w-xl'):
+                ui.label(user.email).classes('text-gray-600')
+                name = ui.input('Display name', value=user.display_name).classes('w-full').mark('display-name')
+                units = ui.toggle({'metric': 'Metric (g, kg)', 'imperial': 'Imperial (oz, lb)'}, value=user.units) \
+                    .mark('units')
+
+                async def save() -> None:
+                    try:
+                        cleaned = clean_name(name.value)
+                    except ValueError as error:
+                        ui.notify(f'Display name: {error}', type='negative')
+                        return
+                    await auth.update_user(user, display_name=cleaned, units=units.value)
+                    ui.notify('Saved', type='positive')
+                ui.button('Save', on_click=save).props('unelevated color=primary').mark('save-profile')
+
+            with ui.card().classes('w-full max-w-xl'):
+                ui.label('Personal access tokens').classes('text-lg font-bold')
+                ui.label('For scripts and integrations: send as "Authorization: Bearer <token>".') \
+                    .classes('text-gray-600')
+                token_list = ui.column().classes('w-full')
+
+                def show_tokens() -> None:
+                    token_list.clear()
+                    with token_list:
+                        for token in auth.personal_tokens(user):
+                            with ui.row().classes('items-center w-full'):
+                                ui.label(token['name'])
+                                ui.space()
+                                ui.button('Revoke', on_click=lambda t=token: revoke(t['id'])).props('flat dense')
+
+                async def revoke(token_id: str) -> None:
+                    await auth.revoke_personal_token(user, token_id)
+                    show_tokens()
+
+                token_name = ui.input('Token name', placeholder='e.g. my script').classes('w-full')
+                shown = ui.label('').classes('font-mono break-all')
+
+                async def create() -> None:
+                    try:
+                        label = clean_name(token_name.value)
+                    except (ValueError, ValidationError) as error:
+                        ui.notify(f'Token name: {error}', type='negative')
+                        return
+                    created = await auth.create_personal_token(user, label)
+                    shown.set_text(f'Copy it now, it is shown once: {created["token"]}')
+                    token_name.value = ''
+                    show_tokens()
+                ui.button('Create token', on_click=create).props('flat')
+                show_tokens()
+
+            with ui.card().classes('w-full max-w-xl'):
+                ui.label('Your data').classes('text-lg font-bold')
+                ui.button('Export all my data (JSON)', icon='download',
+                          on_click=lambda: ui.download('/profile/export.json')).props('flat')
+
+                async def delete_account() -> None:
+                    for list_id in await auth.delete_account(user):
+                        services.lists.lifecycle.emit(list_id, 'deleted')
+                    sign_out()
+                    ui.navigate.to('/signin')
+
+                def confirm() -> None:
+                    with ui.dialog() as dialog, ui.card():
+                        ui.label('Delete your account and every list you own? This cannot be undone.')
+                        with ui.row().classes('w-full justify-end'):
+                            ui.button('Cancel', on_click=dialog.close).props('flat')
+                            ui.button('Delete my account', on_click=delete_account).props('unelevated color=negative')
+                    dialog.open()
+                ui.button('Delete my account', on_click=confirm).props('flat color=negative')
+        return None

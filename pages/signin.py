@@ -1,0 +1,75 @@
+"""Sign-in by emailed magic link, and sign-out."""
+from fastapi.responses import RedirectResponse
+from nicegui import ui
+
+from travelpack_ui.auth import safe_next
+from travelpack_ui.components.frame import frame
+from travelpack_ui.errors import DomainError
+from travelpack_ui.services import Services
+from travelpack_ui.session import sign_in, sign_out, signed_in_user
+
+
+def register(services: Services) -> None:
+    auth = services.auth
+
+    @ui.page('/signin')
+    def signin_page(next: str = '/') -> RedirectResponse | None:  # noqa: A002 (the query parameter's name)
+        if signed_in_user(auth) is not None:
+            return RedirectResponse(safe_next(next), status_code=303)
+        with frame('Sign in'):
+            sign_in_form(services, next_path=safe_next(next))
+        return None
+
+    @ui.page('/auth/magic')
+    def magic_page(token: str = '') -> None:
+        """A bare GET never uses the token up (mail scanners follow links): the button does."""
+        row = auth.peek_magic_token(token)
+        with frame('Sign in'), ui.card().classes('w-full max-w-md self-center'):
+            if row is None:
+                ui.label('This sign-in link has expired or was already used.').classes('text-lg')
+                ui.link('Ask for a new link', '/signin')
+                return
+            ui.label('Welcome to TravelPack').classes('text-xl font-bold')
+            ui.label(f'Sign in as {row.email}')
+
+            async def press() -> None:
+                try:
+                    user, next_path = await auth.consume_magic_token(token)
+                except DomainError as error:
+                    ui.notify(error.detail, type='negative')
+                    return
+                sign_in(user)
+                ui.navigate.to(next_path)
+            ui.button('Sign in', on_click=press).props('unelevated color=primary').mark('sign-in')
+
+    @ui.page('/signout')
+    def signout_page() -> RedirectResponse:
+        sign_out()
+        return RedirectResponse('/signin', status_code=303)
+
+
+def sign_in_form(services: Services, *, next_path: str, title: str = 'Sign in to TravelPack',
+                 hint: str = 'We email you a link; no password needed.') -> None:
+    """Email → magic link. Reused by the onboarding pages of shared lists."""
+    with ui.card().classes('w-full max-w-md self-center'):
+        ui.label(title).classes('text-xl font-bold')
+        ui.label(hint).classes('text-gray-600')
+        email = ui.input('Email', placeholder='ana@example.com').props('type=email autofocus outlined') \
+            .classes('w-full').mark('email')
+        sent = ui.label('').classes('text-positive')
+
+        async def send() -> None:
+            try:
+                await services.auth.request_magic_link(email.value, next_path=next_path,
+                                                       client_ip=_client_ip())
+            except DomainError as error:
+                ui.notify(error.detail, type='negative')
+                return
+            sent.set_text(f'Check your inbox: we sent a sign-in link to {email.value.strip()}.')
+        email.on('keydown.enter', send)
+        ui.button('Email me a link', on_click=send).props('unelevated color=primary').mark('send-link')
+
+
+def _client_ip() -> str:
+    request = ui.context.client.request
+    return request.client.host if request is not None and request.client else ''

@@ -1,0 +1,304 @@
+"""Applying one op inside an open write transaction: validation, the conflict rule, versions, activity.
+
+`OpApplier.apply` either returns the changes it made or raises `Rejected`; the caller wraps each op in a
+savepoint, so a rejected op leaves nothing behind and the rest of the batch goes on.
+"""
+import uuid
+from datetime import UTC, datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import ValidationError
+from sqlmodel import Session, func, select
+
+from models import (
+    CREATE_PAYLOADS,
+    ENTITY_TABLES,
+    ITEMS_PER_LIST_MAX,
+    UPDATE_PAYLOADS,
+    Activity,
+    Audited,
+    Item,
+    Op,
+    PackingList,
+    User,
+    find_conflicts,
+    iso,
+    utcnow,
+)
+
+COLLAPSE_SECONDS = 60
+
+
+class Rejected(Exception):  # noqa: N818 (an outcome, not a failure of ours)
+    def __init__(self, code: str, detail: str) -> None:
+        super().__init__(detail)
+        self.code = code
+        self.detail = detail
+
+
+@dataclass
+class Change:
+    """One committed change inside a list, as every tab and API socket receives it."""
+    list_id: str
+    version: int
+    op: str
+    entity: dict[str, Any]
+    actor: dict[str, Any]
+    conflicts: list[dict[str, Any]] | None = None
+    op_id: str | None = None
+    activity: dict[str, Any] | None = field(default=None, repr=False)
+
+    def wire(self) -> dict[str, Any]:
+        data = {'type': 'change', 'version': self.version, 'actor': self.actor, 'op': self.op, 'entity': self.entity}
+        if self.conflicts:
+            data['conflicts'] = self.conflicts
+        if self.op_id:
+            data['op_id'] = self.op_id
+        return data
+
+
+def actor_of(user: User) -> dict[str, Any]:
+    return {'id': user.id, 'display_name': user.display_name, 'initials': user.initials, 'color': user.color}
+
+
+def validation_sentence(error: ValidationError) -> str:
+    first = error.errors()[0]
+    where = '.'.join(str(p) for p in first.get('loc', ()) if p != '__root__') or 'input'
+    message = first.get('msg', 'is invalid').removeprefix('Value error, ')
+    return f'{where}: {message}'
+
+
+class OpApplier:
+    """Applies ops to one list within one session; `changes` collects what to publish after commit."""
+
+    def __init__(self, session: Session, plist: PackingList, user: User) -> None:
+        self.session = session
+        self.plist = plist
+        self.user = user
+        self.actor = actor_of(user)
+        self.changes: list[Change] = []
+        self._last_conflicts: list[dict[str, Any]] = []
+
+    def apply(self, op: Op) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+        kind, verb = op.type.split('.')
+        if kind == 'list':
+            return self._update(self.plist, op, kind), self._last_conflicts
+        if verb == 'create':
+            return self._create(op, kind), []
+        entity = self._find(kind, op.id)
+        if verb == 'update':
+            return self._update(entity, op, kind), self._last_conflicts
+        if verb == 'delete':
+            return self._delete(entity, op, kind), []
+        return self._restore(entity, op, kind), []
+
+    # --- verbs ---------------------------------------------------------------------------------------------------
+
+    def _create(self, op: Op, kind: str) -> dict[str, Any]:
+        fields = self._validated(CREATE_PAYLOADS[kind], op.fields or {}, create=True)
+        table = ENTITY_TABLES[kind]
+        entity_id = op.id or str(uuid.uuid4())
+        try:
+            entity_id = str(uuid.UUID(entity_id))
+        except ValueError:
+            raise Rejected('invalid', 'id: must be a UUID') from None
+        if self.session.get(table, entity_id) is not None:
+            raise Rejected('id_in_use', f'The id {entity_id} is already in use.')
+        if kind == 'item' and self._live_items() >= ITEMS_PER_LIST_MAX:
+            raise Rejected('list_full', f'This list already has {ITEMS_PER_LIST_MAX} items, the most a list can hold.')
+        self._check_references(fields)
+        if fields.get('position') is None:
+            fields['position'] = self._next_position(table)
+        entity = table(id=entity_id, list_id=self.plist.id, created_by=self.user.id, **fields)
+        self.session.add(entity)
+        self._stamp(entity, list(table.EDITABLE), created=True)
+        self._record(op, kind, entity, before={}, after=self._values(entity, table.EDITABLE))
+        return entity.public()
+
+    def _update(self, entity: Audited, op: Op, kind: str) -> dict[str, Any]:
+        self._last_conflicts = []
+        if entity.deleted_at is not None:
+            raise self._deleted(entity, kind)
+        fields = self._validated(UPDATE_PAYLOADS[kind], op.fields or {}, create=False)
+        self._check_references(fields)
+        if kind == 'list' and {'start_date', 'end_date'} & fields.keys():
+            start = fields.get('start_date', entity.start_date)  # type: ignore[attr-defined]
+            end = fields.get('end_date', entity.end_date)  # type: ignore[attr-defined]
+            if start and end and end < start:
+                raise Rejected('invalid', 'end_date: must not be before start_date')
+        current = self._values(entity, fields.keys())
+        changed = {name: value for name, value in fields.items() if current[name] != value}
+        conflicts = find_conflicts(current=current, field_versions=entity.field_versions, changes=fields,
+                                   base_version=op.base_version, user_id=self.user.id)
+        self._last_conflicts = [self._conflict_public(c) for c in conflicts]
+        if not changed:
+            return entity.public()
+        for name, value in changed.items():
+            setattr(entity, name, value)
+        self._stamp(entity, list(changed))
+        self._record(op, kind, entity, before={k: current[k] for k in changed}, after=dict(changed),
+                     conflicts=self._last_conflicts)
+        return entity.public()
+
+    def _delete(self, entity: Audited, op: Op, kind: str) -> dict[str, Any]:
+        if entity.deleted_at is not None:
+            return entity.public()
+        if kind in ('category', 'bag', 'traveler'):
+            self._unlink_items(f'{kind}_id', entity.id, op.op_id)  # type: ignore[attr-defined]
+        entity.deleted_at = utcnow()
+        entity.deleted_by = self.user.id
+        self._stamp(entity, [])
+        self._record(op, kind, entity, before={}, after={})
+        return entity.public()
+
+    def _restore(self, entity: Audited, op: Op, kind: str) -> dict[str, Any]:
+        if entity.deleted_at is None:
+            return entity.public()
+        if kind == 'item' and self._live_items() >= ITEMS_PER_LIST_MAX:
+            raise Rejected('list_full', f'This list already has {ITEMS_PER_LIST_MAX} items, the most a list can hold.')
+        if isinstance(entity, Item):
+            for name in ('category_id', 'bag_id', 'traveler_id'):
+                target = getattr(entity, name)
+                if target and self._live(ENTITY_TABLES[name.removesuffix('_id')], target) is None:
+                    setattr(entity, name, None)  # its category, bag or traveler went meanwhile
+        entity.deleted_at = None
+        entity.deleted_by = None
+        self._stamp(entity, [])
+        self._record(op, kind, entity, before={}, after={})
+        return entity.public()
+
+    # --- helpers -------------------------------------------------------------------------------------------------
+
+    def _find(self, kind: str, entity_id: str | None) -> Audited:
+        entity = self.session.get(ENTITY_TABLES[kind], entity_id) if entity_id else None
+        if entity is None or entity.list_id != self.plist.id:  # type: ignore[attr-defined]
+            raise Rejected('not_found', f'No {kind} with id {entity_id} in this list.')
+        return entity
+
+    def _deleted(self, entity: Audited, kind: str) -> Rejected:
+        by = self.session.get(User, entity.deleted_by) if entity.deleted_by else None
+        who = 'You' if by and by.id == self.user.id else (by.display_name if by else 'Someone')
+        name = getattr(entity, 'name', kind)
+        return Rejected('deleted', f'{who} removed {name}.')
+
+    def _validated(self, payload: type, raw: dict[str, Any], *, create: bool) -> dict[str, Any]:
+        try:
+            fields = payload.fields_set_in(raw)
+        except ValidationError as error:
+            raise Rejected('invalid', validation_sentence(error)) from None
+        if not create and not fields:
+            raise Rejected('invalid', 'fields: name at least one field to change')
+        return fields
+
+    def _check_references(self, fields: dict[str, Any]) -> None:
+        for name in ('category_id', 'bag_id', 'traveler_id'):
+            target = fields.get(name)
+            if target is not None and self._live(ENTITY_TABLES[name.removesuffix('_id')], target) is None:
+                raise Rejected('invalid', f'{name}: no such {name.removesuffix("_id")} in this list')
+
+    def _live(self, table: type[Audited], entity_id: str) -> Audited | None:
+        entity = self.session.get(table, entity_id)
+        if entity is None or entity.list_id != self.plist.id or entity.deleted_at is not None:  # type: ignore
+            return None
+        return entity
+
+    def _live_items(self) -> int:
+        query = select(func.count()).select_from(Item).where(Item.list_id == self.plist.id,
+                                                             Item.deleted_at.is_(None))  # type: ignore[union-attr]
+        return self.session.exec(query).one()
+
+    def _next_position(self, table: type[Audited]) -> float:
+        query = select(func.max(table.position)).where(table.list_id == self.plist.id)  # type: ignore[attr-defined]
+        highest = self.session.exec(query).one()
+        return float(highest or 0) + 1.0
+
+    def _unlink_items(self, column: str, target_id: str, op_id: str) -> None:
+        """Deleting a category, bag or traveler never deletes items: they become uncategorised or unassigned."""
+        query = select(Item).where(Item.list_id == self.plist.id, getattr(Item, column) == target_id)
+        for item in self.session.exec(query).all():
+            setattr(item, column, None)
+            self._stamp(item, [column])
+            self.changes.append(Change(self.plist.id, self.plist.version, 'item.update', item.public(), self.actor,
+                                       op_id=op_id))
+
+    def _stamp(self, entity: Audited, fields: list[str], *, created: bool = False) -> None:
+        """Bump the list version and mark the entity (and each changed field) with it."""
+        now = utcnow()
+        self.plist.version += 1
+        self.plist.updated_at = now
+        self.plist.updated_by = self.user.id
+        entity.version = self.plist.version
+        entity.updated_by = self.user.id
+        entity.updated_at = now
+        if created:
+            entity.created_at = now
+        stamps = dict(entity.field_versions or {})
+        for name in fields:
+            stamps[name] = [self.plist.version, self.user.id, iso(now)]
+        entity.field_versions = stamps
+        self.session.add(entity)
+        if entity is not self.plist:
+            self.session.add(self.plist)
+
+    def _record(self, op: Op, kind: str, entity: Audited, *, before: dict[str, Any], after: dict[str, Any],
+                conflicts: list[dict[str, Any]] | None = None) -> None:
+        activity = self._activity(op.type, entity, before, after)
+        self.changes.append(Change(self.plist.id, self.plist.version, op.type, entity.public(), self.actor,
+                                   conflicts or None, op.op_id, activity))
+
+    def _activity(self, op_type: str, entity: Audited, before: dict[str, Any], after: dict[str, Any]) -> dict:
+        context = self._context(entity, after)
+        before, after = _jsonable(before), _jsonable(after)
+        last = self.session.exec(select(Activity).where(Activity.list_id == self.plist.id)
+                                 .order_by(Activity.id.desc()).limit(1)).first()  # type: ignore[union-attr]
+        now = utcnow()
+        if (op_type.endswith('.update') and last is not None and last.op == op_type
+                and last.actor_id == self.user.id and last.entity_id == entity.id  # type: ignore[attr-defined]
+                and (now - _aware(last.at)).total_seconds() < COLLAPSE_SECONDS):
+            merged_after = {**last.after, **after}
+            merged_before = {**before, **last.before}
+            last.after, last.before, last.at = merged_after, merged_before, now
+            last.context = {**last.context, **context}
+            last.list_version = self.plist.version
+            self.session.add(last)
+            self.session.flush()
+            return {'id': last.id, 'collapsed': True}
+        activity = Activity(list_id=self.plist.id, actor_id=self.user.id, at=now, op=op_type,
+                            entity_id=entity.id, entity_name=getattr(entity, 'name', '') or '',  # type: ignore
+                            before=before, after=after, context=context, list_version=self.plist.version)
+        self.session.add(activity)
+        self.session.flush()
+        return {'id': activity.id, 'collapsed': False}
+
+    def _context(self, entity: Audited, after: dict[str, Any]) -> dict[str, Any]:
+        """Names an activity sentence needs, as they were at the time."""
+        context: dict[str, Any] = {}
+        if isinstance(entity, Item):
+            context['quantity'] = entity.quantity
+            for name in ('category_id', 'bag_id', 'traveler_id'):
+                target = getattr(entity, name)
+                if target and name in after or (name == 'category_id' and target):
+                    found = self.session.get(ENTITY_TABLES[name.removesuffix('_id')], target)
+                    if found is not None:
+                        context[name.removesuffix('_id')] = found.name  # type: ignore[attr-defined]
+        return context
+
+    def _conflict_public(self, conflict: dict[str, Any]) -> dict[str, Any]:
+        by = self.session.get(User, conflict['by'])
+        value = conflict['value']
+        return {'field': conflict['field'], 'value': value.isoformat() if hasattr(value, 'isoformat') else value,
+                'by': {'id': conflict['by'], 'display_name': by.display_name if by else 'Someone'},
+                'at': conflict['at']}
+
+    @staticmethod
+    def _values(entity: Audited, names: Any) -> dict[str, Any]:
+        return {name: getattr(entity, name) for name in names}
+
+
+def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: v.isoformat() if hasattr(v, 'isoformat') else v for k, v in values.items()}
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

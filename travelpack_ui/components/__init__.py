@@ -1,0 +1,1 @@
+"""Reusable NiceGUI pieces: page chrome, avatars, and the browser-rendered item table."""

@@ -1,0 +1,33 @@
+"""Page chrome: a header with the app name, the page title and the account menu."""
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from nicegui import ui
+
+from models import User
+
+STYLE = '''
+<style>
+  body { background: #f6f7f9; }
+  .tp-main { width: 100%; max-width: 1100px; margin: 0 auto; padding: 12px; }
+  @media (max-width: 600px) { .tp-main { padding: 6px; } }
+</style>
+'''
+
+
+@contextmanager
+def frame(title: str, user: User | None = None) -> Iterator[ui.column]:
+    """Every page looks the same around its content; the content goes inside the yielded column."""
+    ui.add_head_html(STYLE)
+    ui.page_title(f'{title} · TravelPack' if title != 'TravelPack' else title)
+    with ui.header(elevated=False).classes('bg-white text-black items-center px-3 py-1 border-b'):
+        ui.link('🧳 TravelPack', '/').classes('text-lg font-bold no-underline text-black').mark('home-link')
+        ui.space()
+        if user is not None:
+            with ui.button(icon='account_circle').props('flat round dense aria-label="Account"'):
+                with ui.menu():
+                    ui.menu_item(user.display_name).props('disable')
+                    ui.menu_item('Profile', on_click=lambda: ui.navigate.to('/profile'))
+                    ui.menu_item('Sign out', on_click=lambda: ui.navigate.to('/signout'))
+    with ui.column().classes('tp-main gap-3') as main:
+        yield main

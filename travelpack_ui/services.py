@@ -1,0 +1,36 @@
+"""The object graph: `main.py` builds one `Services` and hands it to the API and every page."""
+from dataclasses import dataclass
+
+from .auth import AuthService
+from .db import Database
+from .lists import ListService
+from .mailer import Mailer
+from .ops import OpService, Writer
+from .rooms import Rooms
+from .settings import Settings
+
+
+@dataclass
+class Services:
+    settings: Settings
+    db: Database
+    writer: Writer
+    mailer: Mailer
+    auth: AuthService
+    lists: ListService
+    ops: OpService
+    rooms: Rooms
+
+
+def build_services(settings: Settings) -> Services:
+    """Wire settings → database → services. Migrations run here, so a fresh data dir just works."""
+    db = Database(settings.resolved_database_url)
+    db.migrate()
+    writer = Writer(db)
+    mailer = Mailer(settings)
+    auth = AuthService(settings, db, writer, mailer)
+    lists = ListService(db, writer, bin_days=settings.bin_days)
+    ops = OpService(db, writer)
+    rooms = Rooms(lists, ops, writer)
+    return Services(settings=settings, db=db, writer=writer, mailer=mailer, auth=auth, lists=lists, ops=ops,
+                    rooms=rooms)
