@@ -7,7 +7,8 @@ deletes can be restored and edits to deleted things explained.
 from datetime import date, datetime
 from typing import Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field as PydanticField, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, field_validator, model_validator
+from pydantic import Field as PydanticField
 from sqlalchemy import JSON, DateTime, Index
 from sqlmodel import Field, SQLModel
 
@@ -30,7 +31,7 @@ class Audited(SQLModel):
 
     def public(self) -> dict[str, Any]:
         """The JSON shape of this row in the API, the WebSocket and the browser component."""
-        data: dict[str, Any] = {'id': getattr(self, 'id')}
+        data: dict[str, Any] = {'id': self.id}
         for name in self.EDITABLE:
             value = getattr(self, name)
             data[name] = value.isoformat() if isinstance(value, date) else value

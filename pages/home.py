@@ -55,7 +55,7 @@ def register(services: Services) -> None:
                                     .mark(f'restore-{summary["name"]}')
 
             def list_card(summary: dict[str, Any]) -> None:
-                with ui.card().classes('w-full cursor-pointer').mark(f'list-card') as card:
+                with ui.card().classes('w-full cursor-pointer').mark('list-card') as card:
                     card.on('click', lambda s=summary: ui.navigate.to(f'/lists/{s["id"]}'))
                     with ui.row().classes('w-full items-center no-wrap'):
                         with ui.column().classes('gap-0 grow'):
@@ -66,8 +66,9 @@ def register(services: Services) -> None:
                                 owner = (summary.get('owner') or {}).get('display_name', '')
                                 ui.label(f'Shared by {owner} · you are {summary["role"]}').classes('text-sm')
                         if summary['role'] == 'owner':
-                            with ui.button(icon='more_vert').props(f'flat round aria-label="Actions for '
-                                                                   f'{summary["name"]}"').on('click.stop', lambda: None):
+                            actions = ui.button(icon='more_vert').props('flat round').on('click.stop', lambda: None)
+                            actions.props['aria-label'] = f'Actions for {summary["name"]}'
+                            with actions:
                                 with ui.menu():
                                     ui.menu_item('Rename', on_click=lambda s=summary: edit_dialog(s))
                                     ui.menu_item('Duplicate', on_click=lambda s=summary: duplicate(s))

@@ -47,7 +47,7 @@ def register(services: Services) -> None:
         return None
 
 
-class list_header:  # noqa: N801 (reads like a ui.* call)
+class list_header:
     """Name, dates, presence and the list's actions; the name follows renames live."""
 
     def __init__(self, services: Services, room: Room, user: User, role: str) -> None:
@@ -55,7 +55,7 @@ class list_header:  # noqa: N801 (reads like a ui.* call)
         self.tab: Any = None
         with ui.row().classes('w-full items-center no-wrap gap-2'):
             with ui.column().classes('gap-0 grow min-w-0'):
-                self.name = ui.label(room.state['name']).classes('text-2xl font-bold truncate').mark('list-name')
+                self.name = ui.label(room.state['name']).classes('text-2xl font-bold truncate').mark('list-title')
                 self.details = ui.label(_details(room.state)).classes('text-gray-600')
             self.avatars = avatar_stack()
             with ui.button(icon='more_vert').props('flat round aria-label="List actions"'):

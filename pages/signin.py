@@ -13,7 +13,7 @@ def register(services: Services) -> None:
     auth = services.auth
 
     @ui.page('/signin')
-    def signin_page(next: str = '/') -> RedirectResponse | None:  # noqa: A002 (the query parameter's name)
+    def signin_page(next: str = '/') -> RedirectResponse | None:
         if signed_in_user(auth) is not None:
             return RedirectResponse(safe_next(next), status_code=303)
         with frame('Sign in'):

@@ -70,6 +70,16 @@ def travelpack_env(monkeypatch: pytest.MonkeyPatch, tmp_path, database_url: str,
 
 
 @pytest.fixture
-async def client(user):  # noqa: ANN001 (NiceGUI's simulated user runs main.py and its lifespan)
+async def client(user):
     """An HTTP client against the app that `main.py` built for this test."""
     return user.http_client
+
+
+@pytest.fixture
+def server(tmp_path, database_url: str, mailbox: Mailbox):
+    """A real server (`python main.py`) on a free port, mailing to the test SMTP server, with a fresh database."""
+    from tests.live import live_server
+    env = {'TRAVELPACK_DATABASE_URL': database_url, 'TRAVELPACK_SMTP_HOST': '127.0.0.1',
+           'TRAVELPACK_SMTP_PORT': str(mailbox.port), 'TRAVELPACK_SMTP_STARTTLS': 'false'}
+    with live_server(tmp_path / 'live', env=env) as running:
+        yield running

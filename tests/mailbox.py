@@ -18,7 +18,7 @@ class Mailbox:
         self.controller: Controller | None = None
         self.port = _free_port()
 
-    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802, ANN001 (aiosmtpd's hook name)
+    async def handle_DATA(self, server, session, envelope) -> str:
         self.messages.append(message_from_bytes(envelope.original_content or envelope.content,
                                                 policy=policy.default))  # type: ignore[arg-type]
         return '250 Message accepted for delivery'

@@ -25,7 +25,7 @@ async def add_member(client, owner_headers: dict, list_id: str, member_headers: 
         session.add(ListMember(list_id=list_id, user_id=member_id, role=role))
 
 
-async def ops(client, headers: dict, list_id: str, *batch: dict):  # noqa: ANN201
+async def ops(client, headers: dict, list_id: str, *batch: dict):
     return await client.post(f'/api/packing-lists/{list_id}/ops', json={'ops': list(batch)}, headers=headers)
 
 

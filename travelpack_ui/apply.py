@@ -4,8 +4,8 @@
 savepoint, so a rejected op leaves nothing behind and the rest of the batch goes on.
 """
 import uuid
-from datetime import UTC, datetime
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import ValidationError
@@ -30,7 +30,7 @@ from models import (
 COLLAPSE_SECONDS = 60
 
 
-class Rejected(Exception):  # noqa: N818 (an outcome, not a failure of ours)
+class Rejected(Exception):
     def __init__(self, code: str, detail: str) -> None:
         super().__init__(detail)
         self.code = code
@@ -278,7 +278,7 @@ class OpApplier:
             context['quantity'] = entity.quantity
             for name in ('category_id', 'bag_id', 'traveler_id'):
                 target = getattr(entity, name)
-                if target and name in after or (name == 'category_id' and target):
+                if (target and name in after) or (name == 'category_id' and target):
                     found = self.session.get(ENTITY_TABLES[name.removesuffix('_id')], target)
                     if found is not None:
                         context[name.removesuffix('_id')] = found.name  # type: ignore[attr-defined]

@@ -7,10 +7,11 @@ thread inside one transaction with a savepoint per op, and are announced on `cha
 import asyncio
 import logging
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TypeVar
 
-from nicegui import Event, run
+from nicegui import Event
 from sqlmodel import Session, select
 
 from models import Action, ListMember, Op, OpRecord, OpResult, PackingList, User, can
@@ -31,19 +32,32 @@ class Outcome:
 
 
 class Writer:
-    """Serialises every write of this process and keeps publishing in commit order."""
+    """Serialises every write of this process and keeps publishing in commit order.
+
+    Writes run on one dedicated thread (one writer), so the event loop never blocks on the database. A caller that
+    is cancelled mid-write (a tab closing) does not cancel the write: it is shielded, so whatever commits is also
+    published.
+    """
 
     def __init__(self, db: Database) -> None:
         self.db = db
         self.lock = asyncio.Lock()
+        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix='travelpack-writer')
 
     async def run(self, work: Callable[[Session], T], publish: Callable[[T], None] | None = None) -> T:
-        """Run `work` in one write transaction (in a worker thread), then `publish` its result, under the lock."""
+        """Run `work` in one write transaction, then `publish` its result, both under the lock."""
+        return await asyncio.shield(self._run(work, publish))
+
+    async def _run(self, work: Callable[[Session], T], publish: Callable[[T], None] | None) -> T:
         async with self.lock:
-            result = await run.io_bound(self._transaction, work)
+            loop = asyncio.get_running_loop()
+            result = await loop.run_in_executor(self.executor, self._transaction, work)
             if publish is not None:
-                publish(result)  # type: ignore[arg-type]
-            return result  # type: ignore[return-value]
+                publish(result)
+            return result
+
+    def close(self) -> None:
+        self.executor.shutdown(wait=True)
 
     def _transaction(self, work: Callable[[Session], T]) -> T:
         with self.db.write() as session:

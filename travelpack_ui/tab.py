@@ -97,7 +97,7 @@ class ListTab:
     async def _on_connect(self) -> None:
         if self.ended:
             return
-        for socket_id in list(self.client._socket_to_document_id):  # noqa: SLF001 (NiceGUI keeps no public list)
+        for socket_id in list(self.client._socket_to_document_id):
             if not socket_id.startswith('test-'):
                 await core.sio.enter_room(socket_id, self.room.channel)
         self.room.tabs.add(self.key)
@@ -124,7 +124,7 @@ class ListTab:
         if self.ended:
             return
         self.ended = True
-        for socket_id in list(self.client._socket_to_document_id):  # noqa: SLF001
+        for socket_id in list(self.client._socket_to_document_id):
             if not socket_id.startswith('test-'):
                 background_tasks.create(core.sio.leave_room(socket_id, self.room.channel), name='leave room')
         self.room.leave(self.key, self.user.id)
