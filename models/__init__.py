@@ -1,6 +1,6 @@
 """TravelPack's data: tables, payloads and the rules that need no database."""
 from .common import ITEMS_PER_LIST_MAX, iso, new_id, utcnow
-from .describe import describe
+from .describe import activity_entry, describe, inverse
 from .lists import (
     CREATE_PAYLOADS,
     ENTITY_TABLES,
@@ -53,10 +53,12 @@ __all__ = [
     'User',
     'UserPublic',
     'UserUpdate',
+    'activity_entry',
     'can',
     'describe',
     'find_conflicts',
     'higher',
+    'inverse',
     'iso',
     'new_id',
     'utcnow',

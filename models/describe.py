@@ -1,7 +1,9 @@
 """Activity sentences: "Ana added Sunscreen to Essentials"."""
 from typing import Any
 
+from .common import iso
 from .ops import Activity
+from .users import User
 
 KIND_WORDS = {'category': 'the category', 'bag': 'the bag', 'traveler': 'the traveler'}
 FIELD_WORDS = {'quantity': 'the quantity', 'notes': 'the notes', 'weight_grams': 'the weight',
@@ -75,3 +77,30 @@ def _list_change(before: dict[str, Any], after: dict[str, Any]) -> str:
 
 def _show(value: Any) -> str:
     return str(value)
+
+
+def activity_entry(activity: Activity, actor: User | None) -> dict[str, Any]:
+    """An activity row as the feed and the API show it."""
+    name = actor.display_name if actor else 'Someone'
+    return {
+        'id': str(activity.id), 'at': iso(activity.at), 'action': activity.op,
+        'actor': {'id': activity.actor_id, 'display_name': name, 'initials': actor.initials if actor else '?',
+                  'color': actor.color if actor else '#888'},
+        'entity_id': activity.entity_id, 'summary': describe(activity, name), 'list_version': activity.list_version,
+        'before': activity.before, 'after': activity.after,
+    }
+
+
+def inverse(activity: Activity) -> dict[str, Any] | None:
+    """The op that reverts one change (type, id, fields), or None when it cannot be reverted."""
+    kind, verb = activity.op.split('.')
+    if verb == 'create':
+        return None if kind == 'list' else {'type': f'{kind}.delete', 'id': activity.entity_id}
+    if verb == 'delete':
+        return {'type': f'{kind}.restore', 'id': activity.entity_id}
+    if verb == 'restore':
+        return {'type': f'{kind}.delete', 'id': activity.entity_id}
+    fields = {name: activity.before.get(name) for name in activity.after}
+    if not fields:
+        return None
+    return {'type': activity.op, 'id': None if kind == 'list' else activity.entity_id, 'fields': fields}

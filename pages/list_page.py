@@ -6,6 +6,7 @@ from nicegui import ui
 
 from models import Action, Op, User, can, new_id
 from travelpack_ui.apply import actor_of
+from travelpack_ui.components.activity_feed import activity_feed
 from travelpack_ui.components.avatars import avatar_stack
 from travelpack_ui.components.frame import frame
 from travelpack_ui.components.item_table import ItemTable
@@ -44,7 +45,28 @@ def register(services: Services) -> None:
             client.on_delete(lambda: (room.presence_pushed.unsubscribe(header.avatars.show),
                                       room.list_updated.unsubscribe(header.update_name)))
             header.avatars.show(room.users())
+            activity_section(services, room, tab)
         return None
+
+
+def activity_section(services: Services, room: Room, tab: ListTab) -> None:
+    """The feed is built when first opened and follows the room only while open."""
+    feed: list[activity_feed] = []
+
+    def toggle(opened: bool) -> None:
+        if opened and not feed:
+            with expansion:
+                feed.append(activity_feed(services.lists.activity(room.list_id, limit=50),
+                                          can_revert=lambda: tab.can_edit, on_revert=tab.revert,
+                                          load_older=lambda before: services.lists.activity(room.list_id, limit=50,
+                                                                                           before=before)))
+        if feed:
+            if opened:
+                room.activity_pushed.subscribe(feed[0].add)
+            else:
+                room.activity_pushed.unsubscribe(feed[0].add)
+    expansion = ui.expansion('Activity', icon='history', on_value_change=lambda e: toggle(e.value)) \
+        .classes('w-full bg-white rounded').mark('activity-toggle')
 
 
 class list_header:

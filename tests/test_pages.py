@@ -143,4 +143,6 @@ async def _until(condition, timeout: float = 5.0) -> None:
 async def table_event(user: User, table: ItemTable, event: str, args: dict) -> None:
     """What the browser component would emit (also what a forger could send over the socket)."""
     handler = next(listener.handler for listener in table._event_listeners.values() if listener.type == event)
-    await handler(GenericEventArguments(sender=table, client=user.client, args=args))
+    result = handler(GenericEventArguments(sender=table, client=user.client, args=args))
+    if result is not None:
+        await result

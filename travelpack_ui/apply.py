@@ -22,6 +22,7 @@ from models import (
     Op,
     PackingList,
     User,
+    activity_entry,
     find_conflicts,
     iso,
     utcnow,
@@ -263,13 +264,13 @@ class OpApplier:
             last.list_version = self.plist.version
             self.session.add(last)
             self.session.flush()
-            return {'id': last.id, 'collapsed': True}
+            return {**activity_entry(last, self.user), 'collapsed': True}
         activity = Activity(list_id=self.plist.id, actor_id=self.user.id, at=now, op=op_type,
                             entity_id=entity.id, entity_name=getattr(entity, 'name', '') or '',  # type: ignore
                             before=before, after=after, context=context, list_version=self.plist.version)
         self.session.add(activity)
         self.session.flush()
-        return {'id': activity.id, 'collapsed': False}
+        return {**activity_entry(activity, self.user), 'collapsed': False}
 
     def _context(self, entity: Audited, after: dict[str, Any]) -> dict[str, Any]:
         """Names an activity sentence needs, as they were at the time."""

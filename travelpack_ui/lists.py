@@ -22,9 +22,8 @@ from models import (
     Role,
     Traveler,
     User,
+    activity_entry,
     can,
-    describe,
-    iso,
     new_id,
     utcnow,
 )
@@ -109,7 +108,14 @@ class ListService:
             if before is not None:
                 query = query.where(col(Activity.id) < int(before))
             rows = session.exec(query.order_by(col(Activity.id).desc()).limit(limit)).all()
-        return [activity_public(a, u) for a, u in rows]
+        return [activity_entry(a, u) for a, u in rows]
+
+    def activity_row(self, list_id: str, activity_id: str) -> Activity | None:
+        if not activity_id.isdigit():
+            return None
+        with self.db.read() as session:
+            row = session.get(Activity, int(activity_id))
+        return row if row is not None and row.list_id == list_id else None
 
     # --- list-level writes ---------------------------------------------------------------------------------------
 
@@ -213,13 +219,3 @@ class ListService:
         data.update(role=role, owner=owner, item_count=counts[0], packed_count=counts[1])
         return data
 
-
-def activity_public(activity: Activity, actor: User | None) -> dict[str, Any]:
-    name = actor.display_name if actor else 'Someone'
-    return {
-        'id': str(activity.id), 'at': iso(activity.at), 'action': activity.op,
-        'actor': {'id': activity.actor_id, 'display_name': name, 'initials': actor.initials if actor else '?',
-                  'color': actor.color if actor else '#888'},
-        'entity_id': activity.entity_id, 'summary': describe(activity, name), 'list_version': activity.list_version,
-        'before': activity.before, 'after': activity.after,
-    }

@@ -55,6 +55,8 @@ class Room:
         self.tabs: set[str] = set()
         self.pushed: Event[dict[str, Any]] = Event()
         """A delta went out to every tab: {list_id, from_version, version, changes} (what the tabs were sent)."""
+        self.activity_pushed: Event[list[dict[str, Any]]] = Event()
+        """New (or collapsed) activity feed entries, newest last, with their sentences."""
         self.presence_pushed: Event[list[dict[str, Any]]] = Event()
         """Who is here changed (users with their focused item)."""
         self.list_updated: Event[dict[str, Any]] = Event()
@@ -62,6 +64,7 @@ class Room:
         self.access_changed: Event[str] = Event()
         """Membership or the list's fate changed ('members' | 'deleted'): tabs and sockets re-check access."""
         self._pending: list[dict[str, Any]] = []
+        self._pending_activity: list[dict[str, Any]] = []
         self._pending_from = self.version
         self._flush_handle: asyncio.TimerHandle | None = None
         self._burst_window = burst_window
@@ -89,6 +92,8 @@ class Room:
             self._apply(change)
             self.version = change.version
             self._pending.append(change.wire())
+            if change.activity:
+                self._pending_activity.append(change.activity)
         if self._pending:
             self._schedule_flush()
 
@@ -136,6 +141,9 @@ class Room:
                 for text in texts:
                     background_tasks.create(send(text), name='room socket send')
         self.pushed.emit(message)
+        if self._pending_activity:
+            entries, self._pending_activity = self._pending_activity, []
+            self.activity_pushed.emit(entries)
 
     # --- who is here ---------------------------------------------------------------------------------------------
 

@@ -9,7 +9,7 @@ from typing import Any
 from nicegui import Client, background_tasks, core, ui
 from pydantic import ValidationError
 
-from models import Action, Op, User, can
+from models import Action, Op, User, can, inverse, new_id
 
 from .apply import actor_of, validation_sentence
 from .components.item_table import ItemTable
@@ -61,6 +61,19 @@ class ListTab:
                 results = [_rejected(op.op_id, error.code, error.detail) for op in ops]
         self.table.ack(results)
         return results
+
+    async def revert(self, activity_id: str) -> None:
+        """Revert one change from the feed: an op like any other, attributed to whoever reverts."""
+        row = self.services.lists.activity_row(self.room.list_id, activity_id)
+        undo = inverse(row) if row is not None else None
+        if undo is None:
+            ui.notify('This change cannot be reverted.', type='warning')
+            return
+        result = (await self.send_ops([Op(op_id=new_id(), **undo)]))[0]
+        if result['status'] == 'rejected':
+            ui.notify(result.get('detail') or 'Could not revert.', type='negative')
+        else:
+            ui.notify('Reverted.', type='positive')
 
     async def _on_op(self, event: Any) -> None:
         raw = event.args.get('ops') if isinstance(event.args, dict) else None
