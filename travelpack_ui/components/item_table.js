@@ -3,7 +3,8 @@
 // Server state = the snapshot prop (or the last `load`) plus the deltas the room emits once per change to a
 // socket.io room; what is shown = server state with this tab's pending (sent, not yet acked) ops applied on top,
 // so a rejected op rolls back by itself. Entities are frozen and replaced one at a time, and rows are child
-// components, so a change re-renders the rows it touches, not a thousand.
+// components, so a change re-renders the rows it touches, not a thousand. State styles hang on data attributes,
+// not classes: NiceGUI's Tailwind runtime watches class changes, and a new class costs a full restyle.
 
 const FIELD_WORDS = {
   quantity: "the quantity", name: "the name", packed: "packed", notes: "the notes", weight_grams: "the weight",
@@ -81,7 +82,7 @@ const STYLE = `
 .tp-icon-btn:hover:not(:disabled){background:#f3f4f6;color:#111827}
 .tp-icon-btn:disabled{opacity:.3;cursor:default}
 .tp-icon-btn .material-icons{font-size:20px}
-.tp-has-notes{color:var(--tp-accent)}
+.tp-icon-btn[data-has-notes]{color:var(--tp-accent)}
 .tp-banner{background:#fef3c7;border:1px solid #f59e0b;color:#78350f;border-radius:8px;padding:10px 12px;
   margin-bottom:12px}
 .tp-viewonly{color:var(--tp-muted);margin:0 0 12px}
@@ -112,30 +113,31 @@ const STYLE = `
 .tp-org .tp-input{width:100%}
 .tp-group{margin-bottom:14px}
 .tp-group-head{display:flex;align-items:baseline;justify-content:space-between;gap:8px;padding:6px 8px;
-  border-bottom:2px solid var(--tp-line);position:sticky;top:0;background:#fff;z-index:1}
+  border-bottom:2px solid var(--tp-line)}
 .tp-group-name{margin:0;font-size:16px;font-weight:600;overflow-wrap:anywhere}
 .tp-group-count{color:var(--tp-muted);font-variant-numeric:tabular-nums}
 .tp-row{display:flex;flex-wrap:wrap;align-items:center;gap:4px 10px;padding:4px 6px 4px 8px;
-  border-left:3px solid transparent;border-bottom:1px solid #f1f3f5}
-.tp-row.tp-pending{opacity:.75}
+  border-left:3px solid transparent;border-bottom:1px solid #f1f3f5;
+  content-visibility:auto;contain-intrinsic-size:auto 42px}
+.tp-row[data-pending]{opacity:.75}
 .tp-row-main{display:flex;align-items:center;gap:8px;flex:1 1 220px;min-width:0}
 .tp-row-rest{display:flex;align-items:center;gap:6px;flex:0 1 auto;flex-wrap:wrap;min-width:0}
 .tp-check{width:20px;height:20px;margin:0;flex:0 0 auto;cursor:pointer;accent-color:#16a34a}
 .tp-name{min-width:0;overflow-wrap:anywhere;border-radius:4px;padding:2px 2px}
-.tp-name.tp-editable{cursor:text}
-.tp-name.tp-editable:hover{background:#f3f4f6}
-.tp-packed .tp-name{color:var(--tp-muted);text-decoration:line-through}
+.tp-name[role=button]{cursor:text}
+.tp-name[role=button]:hover{background:#f3f4f6}
+.tp-row[data-packed=true] .tp-name{color:var(--tp-muted);text-decoration:line-through}
 .tp-name-input{flex:1 1 auto;padding:4px 6px}
 .tp-notes-preview{color:var(--tp-muted);font-size:13px;white-space:nowrap;overflow:hidden;text-overflow:ellipsis;
   min-width:0;flex:0 1 auto}
 .tp-qty,.tp-weight{display:inline-flex;align-items:center;gap:3px;white-space:nowrap;color:#4b5563}
 .tp-num{width:62px;padding:4px 6px;text-align:right}
-.tp-row .tp-select{max-width:130px;padding:4px 2px;font-size:14px}
+.tp-row .tp-select{width:118px;padding:4px 2px;font-size:14px}
 .tp-unit{font-size:13px;color:var(--tp-muted)}
 .tp-text{font-size:14px;color:#4b5563;white-space:nowrap}
 .tp-chip{display:inline-flex;align-items:center;justify-content:center;min-width:22px;height:22px;padding:0 4px;
   border-radius:11px;color:#fff;font-size:11px;font-weight:700;line-height:1;flex:0 0 auto}
-.tp-attr{display:inline-flex;gap:2px;cursor:default}
+.tp-attr{display:inline-flex;gap:2px;cursor:default;min-width:46px;justify-content:center}
 .tp-attr .tp-chip{opacity:.85}
 .tp-presence{box-shadow:0 0 0 2px #fff}
 .tp-notes{flex:1 1 100%;padding:0 0 4px 28px}
@@ -164,8 +166,10 @@ const STYLE = `
 @media (max-width:599px){
   .tp-row-main{flex-basis:100%}
   .tp-row-rest{padding-left:28px;width:100%}
-  .tp-row .tp-select{max-width:112px}
-  .tp-add .tp-select{flex-basis:120px}
+  .tp-row{padding-top:6px;padding-bottom:6px}
+  .tp-row .tp-select{width:104px}
+  .tp-row .tp-icon-btn{width:30px}
+  .tp-add .tp-select{flex:0 1 112px}
   .tp-filters .tp-select{flex:1 1 40%}
   .tp-num{width:56px}
 }
@@ -188,7 +192,7 @@ const ItemRow = {
   emits: ["toggle", "edit", "remove", "move", "focusItem", "blurItem", "message"],
   template: `
     <div class="tp-row" data-testid="item-row" :data-item-id="item.id" :data-packed="item.packed ? 'true' : 'false'"
-         :class="{ 'tp-packed': item.packed, 'tp-pending': item._pending }"
+         :data-pending="item._pending ? '' : null"
          :style="focusers ? { borderLeftColor: focusers[0].color } : null">
       <div class="tp-row-main">
         <input type="checkbox" class="tp-check" :checked="item.packed" :disabled="!editable" :aria-label="item.name"
@@ -197,7 +201,7 @@ const ItemRow = {
                :aria-label="'Name of ' + item.name" data-testid="name-input"
                @keydown.enter.prevent="saveName" @keydown.esc.prevent="cancelName" @blur="saveName"
                @focus="$emit('focusItem', item.id)">
-        <span v-else ref="label" class="tp-name" :class="{ 'tp-editable': editable }" data-testid="item-name"
+        <span v-else ref="label" class="tp-name" data-testid="item-name"
               :role="editable ? 'button' : null" :tabindex="editable ? 0 : null"
               :aria-label="editable ? 'Rename ' + item.name : null" :title="editable ? 'Click to rename' : null"
               @click="startName" @keydown.enter.prevent="startName">{{ item.name }}</span>
@@ -235,7 +239,7 @@ const ItemRow = {
           <span v-if="travelerName" class="tp-text">{{ travelerName }}</span>
           <span v-if="item.weight_grams != null" class="tp-text">{{ weightValue }} {{ imperial ? 'oz' : 'g' }}</span>
         </template>
-        <button v-if="editable || item.notes" type="button" class="tp-icon-btn" :class="{ 'tp-has-notes': item.notes }"
+        <button v-if="editable || item.notes" type="button" class="tp-icon-btn" :data-has-notes="item.notes ? '' : null"
                 :aria-label="'Notes for ' + item.name" :aria-expanded="notesOpen ? 'true' : 'false'"
                 :title="item.notes ? 'Notes' : 'Add notes'" @click="toggleNotes">
           <span class="material-icons" aria-hidden="true">{{ item.notes ? 'sticky_note_2' : 'note_add' }}</span></button>
@@ -397,7 +401,7 @@ export default {
   },
   emits: ["op", "resync", "focus", "check"],
   template: `
-    <div class="tp-items" :class="{ 'tp-readonly': !editable }" data-testid="item-table">
+    <div class="tp-items" data-testid="item-table">
       <div v-if="endedMessage" class="tp-banner" role="alert" data-testid="ended-banner">{{ endedMessage }}</div>
       <p v-else-if="!canEdit" class="tp-viewonly" data-testid="view-only">You can view this list; only editors can change it.</p>
 
@@ -411,7 +415,7 @@ export default {
         </select>
       </div>
 
-      <div class="tp-filters" role="search">
+      <div v-if="totals.total" class="tp-filters" role="search">
         <input class="tp-input tp-search" type="search" v-model="searchText" aria-label="Search items"
                placeholder="Search" data-testid="search">
         <select class="tp-select" v-model="bagFilter" aria-label="Filter by bag" data-testid="bag-filter">
@@ -429,7 +433,7 @@ export default {
                 @click="askUnpackAll">Unpack all</button>
       </div>
 
-      <div class="tp-totals">
+      <div v-if="totals.total" class="tp-totals">
         <div class="tp-progress" data-testid="progress" role="progressbar" aria-label="Packed" aria-valuemin="0"
              :aria-valuemax="totals.total" :aria-valuenow="totals.packed" :aria-valuetext="progressText">
           <span class="tp-progress-text">{{ progressText }}</span>
@@ -456,7 +460,7 @@ export default {
                 <input v-if="renaming && renaming.id === e.id" class="tp-input" v-model="renaming.name"
                        :aria-label="'Name of ' + sec.noun + ' ' + e.name" :ref="setRenameRef"
                        @keydown.enter.prevent="saveRename" @keydown.esc.prevent="renaming = null" @blur="saveRename">
-                <span v-else class="tp-name" :class="{ 'tp-editable': editable }" :role="editable ? 'button' : null"
+                <span v-else class="tp-name" :role="editable ? 'button' : null"
                       :tabindex="editable ? 0 : null" :aria-label="editable ? 'Rename ' + sec.noun + ' ' + e.name : null"
                       @click="startRename(sec.kind, e)" @keydown.enter.prevent="startRename(sec.kind, e)">{{ e.name }}</span>
                 <button v-if="editable" type="button" class="tp-icon-btn" :aria-label="'Delete ' + sec.noun + ' ' + e.name"
@@ -594,12 +598,19 @@ export default {
       return v;
     },
     lists() {
+      // the same arrays while nothing in them changed: every row takes them as props, and a new array would
+      // re-render all thousand rows on each toggle
       const v = this.view;
-      return {
-        categories: Object.freeze([...v.categories.values()].sort(byPosition)),
-        bags: Object.freeze([...v.bags.values()].sort(byPosition)),
-        travelers: Object.freeze([...v.travelers.values()].sort(byPosition)),
-      };
+      const prev = this.listsCache || {};
+      const next = {};
+      for (const key of ["categories", "bags", "travelers"]) {
+        const fresh = [...v[key].values()].sort(byPosition);
+        const old = prev[key];
+        next[key] = old && old.length === fresh.length && old.every((e, i) => e === fresh[i]) ? old : Object.freeze(fresh);
+      }
+      if (prev.categories === next.categories && prev.bags === next.bags && prev.travelers === next.travelers) return prev;
+      this.listsCache = next;
+      return next;
     },
     groups() {
       const v = this.view;
@@ -776,6 +787,8 @@ export default {
         connect: () => this.onConnect(),
       };
       for (const [name, fn] of Object.entries(this.socketHandlers)) socket.on(name, fn);
+      // the snapshot was taken before this tab joined the room: ask once whether something happened in between
+      this.socketTimer = setTimeout(() => !this.endedMessage && this.$emit("check", { version: this.version }), 500);
     },
     onConnect() {
       if (!this.wasConnected) {
