@@ -21,7 +21,9 @@ def frame(title: str, user: User | None = None) -> Iterator[ui.column]:
     ui.add_head_html(STYLE)
     ui.page_title(f'{title} · TravelPack' if title != 'TravelPack' else title)
     with ui.header(elevated=False).classes('bg-white text-black items-center px-3 py-1 border-b'):
-        ui.link('🧳 TravelPack', '/').classes('text-lg font-bold no-underline text-black').mark('home-link')
+        with ui.link(target='/').classes('flex items-center gap-1 no-underline text-black').mark('home-link'):
+            ui.icon('luggage', size='sm').classes('text-primary')
+            ui.label('TravelPack').classes('text-lg font-bold')
         ui.space()
         if user is not None:
             with ui.button(icon='account_circle').props('flat round dense aria-label="Account"'):
