@@ -146,3 +146,21 @@ async def table_event(user: User, table: ItemTable, event: str, args: dict) -> N
     result = handler(GenericEventArguments(sender=table, client=user.client, args=args))
     if result is not None:
         await result
+
+
+async def test_a_tab_that_missed_changes_is_sent_the_whole_list(user: User, mailbox: Mailbox) -> None:
+    await browser_sign_in(user, mailbox, 'ana@example.com')
+    ana = services().auth.user(_user_id('ana@example.com'))
+    from models import ListCreate
+    plist = await services().lists.create(ListCreate(name='Lisbon'), user=ana)
+    await user.open(f'/lists/{plist["id"]}')
+    table = user.find(kind=ItemTable).elements.pop()
+    built_version = table.sent_snapshots[-1]['version']
+    await table_event(user, table, 'check', {'version': built_version})
+    assert len(table.sent_snapshots) == 1  # up to date: nothing is resent
+    await services().ops.apply(plist['id'], [Op(op_id='api', type='item.create', fields={'name': 'Hat'})], user=ana)
+    await table_event(user, table, 'check', {'version': built_version})
+    latest = table.sent_snapshots[-1]
+    assert latest['version'] > built_version and [i['name'] for i in latest['items']] == ['Hat']
+    await table_event(user, table, 'resync', {'version': built_version})
+    assert table.sent_snapshots[-1]['version'] == latest['version']

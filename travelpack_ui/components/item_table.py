@@ -31,7 +31,7 @@ class ItemTable(ui.element, component='item_table.js'):
 
     def load(self, snapshot: dict[str, Any]) -> None:
         """Replace the browser's state with a full snapshot (a gap in the deltas, a late tab, a check that lagged)."""
-        self.sent_snapshots.append(snapshot)
+        self.sent_snapshots = [*self.sent_snapshots[-1:], snapshot]  # bounded: a tab may re-sync many times
         with self._props.suspend_updates():
             # kept for a later re-render of the element, but not resent now: `load` already carries it
             self._props['list'] = snapshot
