@@ -131,6 +131,7 @@ class ListTab:
             self._end('This list was deleted.' if what == 'deleted' else 'You no longer have access to this list.')
         else:
             self.table.set_can_edit(self.can_edit)
+            self.table.set_members(self.services.lists.people(self.room.list_id))
 
     def _end(self, message: str) -> None:
         """Access ended: stop this tab's updates at once and say so."""

@@ -39,12 +39,20 @@ class ItemTable(ui.element, component='item_table.js'):
 
     def set_can_edit(self, value: bool) -> None:
         """Show or hide the editing controls after a live role change."""
-        self._props['canEdit'] = value
-        self.update()
+        if self._props['canEdit'] != value:
+            self._props['canEdit'] = value
+            self._update_without_rows()
 
     def set_members(self, members: dict[str, dict[str, Any]]) -> None:
         """Update who is who (display name, initials, color) for the attribution chips."""
-        self._props['members'] = members
+        if self._props['members'] != members:
+            self._props['members'] = members
+            self._update_without_rows()
+
+    def _update_without_rows(self) -> None:
+        """Resend the small props only: the browser reads `list` once, when it mounts, so a stub will do."""
+        with self._props.suspend_updates():
+            self._props['list'] = {'id': self._props['list'].get('id'), 'version': self._props['list'].get('version')}
         self.update()
 
     def ack(self, results: list[dict[str, Any]]) -> None:
