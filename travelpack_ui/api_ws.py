@@ -19,7 +19,7 @@ from starlette.websockets import WebSocketDisconnect
 from models import Action, ListMember, Op, Role, User, can
 
 from .apply import actor_of, validation_sentence
-from .errors import DomainError, Unauthorized
+from .errors import DomainError, NotFound, Unauthorized
 from .ratelimit import TokenBucket
 from .rooms import Room
 from .services import Services
@@ -56,7 +56,11 @@ def ws_router(services: Services) -> APIRouter:
         if services.lists.role_of(list_id, user.id) is None:
             await websocket.close(code=NOT_FOUND, reason='no such packing list')
             return
-        room = await services.rooms.open(list_id)
+        try:
+            room = await services.rooms.open(list_id)
+        except NotFound:  # purged from the bin meanwhile
+            await websocket.close(code=NOT_FOUND, reason='no such packing list')
+            return
         connection = Connection(services, room, user, websocket)
         if not connection.join():
             services.rooms.drop_if_empty(list_id)
@@ -233,6 +237,7 @@ class Connection:
             return [_rejected(op.op_id, 'forbidden', detail) for op in ops], self.room.version
         # shielded: a change that commits must also be published, even if this connection ends meanwhile
         work = asyncio.ensure_future(self.services.ops.apply(self.room.list_id, ops, user=self.user))
+        work.add_done_callback(lambda task: task.cancelled() or task.exception())  # retrieved, even if we are gone
         try:
             outcome = await asyncio.shield(work)
         except DomainError as error:
