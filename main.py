@@ -6,13 +6,17 @@ from nicegui import app, ui
 import pages.export
 import pages.home
 import pages.list_page
+import pages.onboarding
 import pages.profile
 import pages.signin
 from travelpack_ui.api_auth import auth_router
 from travelpack_ui.api_errors import ApiGuard, install_error_handlers
 from travelpack_ui.api_lists import lists_router
+from travelpack_ui.api_sharing import sharing_router
+from travelpack_ui.api_ws import ws_router
 from travelpack_ui.services import build_services
 from travelpack_ui.settings import Settings
+from travelpack_ui.sharing import build_sharing
 from travelpack_ui.web import configure_logging, install_web
 
 configure_logging()
@@ -20,16 +24,21 @@ gc.set_threshold(50_000, 50, 1_000)  # GC pauses, not CPU, made most latency spi
 settings = Settings()
 services = build_services(settings)
 app.state.travelpack = services  # tests and benchmarks reach the object graph here
+sharing = build_sharing(services)
+app.state.sharing = sharing
 
 install_web(app, settings)
 install_error_handlers(app)
 app.add_middleware(ApiGuard)
 app.include_router(auth_router(services))
 app.include_router(lists_router(services))
+app.include_router(sharing_router(services, sharing))
+app.include_router(ws_router(services))
 app.on_shutdown(services.db.dispose)
 
 for page in (pages.signin, pages.home, pages.list_page, pages.export, pages.profile):
     page.register(services)
+pages.onboarding.register(services, sharing)
 
 ui.run(host=settings.host, port=settings.port, title='TravelPack', storage_secret=settings.secret(),
        session_middleware_kwargs={'https_only': settings.secure_cookies, 'same_site': 'lax'},
