@@ -25,7 +25,7 @@ async def two_people_on_one_list(user: User, create_user, mailbox: Mailbox) -> t
     return user, ben, plist['id']
 
 
-async def until(condition, timeout: float = 5.0) -> None:  # noqa: ANN001
+async def until(condition, timeout: float = 5.0) -> None:
     for _ in range(int(timeout / 0.02)):
         if condition():
             return
@@ -44,7 +44,7 @@ async def test_each_sees_the_other_here(user: User, create_user, mailbox: Mailbo
 
 
 async def test_focus_is_shared_and_cleared(user: User, create_user, mailbox: Mailbox) -> None:
-    ana, ben, list_id = await two_people_on_one_list(user, create_user, mailbox)
+    ana, _ben, list_id = await two_people_on_one_list(user, create_user, mailbox)
     room = services().rooms.get(list_id)
     table = ana.find(kind=ItemTable).elements.pop()
     await table_event(ana, table, 'op', {'ops': [{'op_id': 'c', 'type': 'item.create', 'fields': {'name': 'Tent'}}]})

@@ -99,6 +99,8 @@ class Room:
 
     def _apply(self, change: Change) -> None:
         kind = change.op.split('.')[0]
+        self.state['updated_at'] = change.entity.get('updated_at', self.state.get('updated_at'))
+        self.state['updated_by'] = change.actor['id']
         if kind == 'list':
             self.state.update({k: v for k, v in change.entity.items() if k not in ('role', 'owner')})
             self.list_updated.emit(self.state)

@@ -6,7 +6,7 @@ from nicegui import ui
 SHOWN = 5
 
 
-class avatar_stack(ui.row):  # noqa: N801 (reads like a ui.* call)
+class avatar_stack(ui.row):
     """Re-rendered when the room's presence changes; your own tabs count once (the room keys by user)."""
 
     def __init__(self) -> None:
