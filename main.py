@@ -36,8 +36,9 @@ app.include_router(sharing_router(services, sharing))
 app.include_router(ws_router(services))
 app.on_shutdown(services.db.dispose)
 
-for page in (pages.signin, pages.home, pages.list_page, pages.export, pages.profile):
+for page in (pages.signin, pages.home, pages.export, pages.profile):
     page.register(services)
+pages.list_page.register(services, sharing)
 pages.onboarding.register(services, sharing)
 
 ui.run(host=settings.host, port=settings.port, title='TravelPack', storage_secret=settings.secret(),

@@ -10,14 +10,16 @@ from travelpack_ui.components.activity_feed import activity_feed
 from travelpack_ui.components.avatars import avatar_stack
 from travelpack_ui.components.frame import frame
 from travelpack_ui.components.item_table import ItemTable
+from travelpack_ui.components.share_dialog import share_button, welcome_dialog
 from travelpack_ui.errors import DomainError
 from travelpack_ui.rooms import Room
 from travelpack_ui.services import Services
 from travelpack_ui.session import signed_in_user, to_sign_in
+from travelpack_ui.sharing import SharingService
 from travelpack_ui.tab import ListTab
 
 
-def register(services: Services) -> None:
+def register(services: Services, sharing: SharingService) -> None:
     lists, rooms = services.lists, services.rooms
 
     @ui.page('/lists/{list_id}')
@@ -35,7 +37,7 @@ def register(services: Services) -> None:
         room = await rooms.open(list_id)
         client = ui.context.client
         with frame(room.state['name'], user):
-            header = list_header(services, room, user, role)
+            header = list_header(services, sharing, room, user, role)
             table = ItemTable(snapshot=room.snapshot(), me=actor_of(user), members=lists.people(list_id),
                               can_edit=can(role, Action.edit_items), units=user.units).classes('w-full')
             tab = ListTab(services, room, user, client, table)
@@ -46,6 +48,7 @@ def register(services: Services) -> None:
                                       room.list_updated.unsubscribe(header.update_name)))
             header.avatars.show(room.users())
             activity_section(services, room, tab)
+        welcome_dialog(services, sharing, list_id, user)
         return None
 
 
@@ -72,7 +75,7 @@ def activity_section(services: Services, room: Room, tab: ListTab) -> None:
 class list_header:
     """Name, dates, presence and the list's actions; the name follows renames live."""
 
-    def __init__(self, services: Services, room: Room, user: User, role: str) -> None:
+    def __init__(self, services: Services, sharing: SharingService, room: Room, user: User, role: str) -> None:
         self.services, self.room, self.user, self.role = services, room, user, role
         self.tab: Any = None
         with ui.row().classes('w-full items-center no-wrap gap-2'):
@@ -80,6 +83,7 @@ class list_header:
                 self.name = ui.label(room.state['name']).classes('text-2xl font-bold truncate').mark('list-title')
                 self.details = ui.label(_details(room.state)).classes('text-gray-600')
             self.avatars = avatar_stack()
+            share_button(services, sharing, room.list_id, user, role)
             with ui.button(icon='more_vert').props('flat round aria-label="List actions"'):
                 with ui.menu():
                     if can(role, Action.edit_list):
