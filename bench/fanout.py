@@ -1,0 +1,232 @@
+"""Change-to-every-tab latency: tabs that connect like a browser, edits sent the way the item table sends them.
+
+    .venv/bin/python bench/fanout.py                 # scenarios a, b and c (about 4 minutes)
+    .venv/bin/python bench/fanout.py --quick         # smaller and shorter (under a minute)
+    .venv/bin/python bench/fanout.py --scenario b    # just one
+
+a: 50 tabs on a 100-item list, at 20 and at 100 changes/s (issue 2).
+b: 200 tabs of 20 users on one 100-item list, every tab sending a focus event every ~2 s (presence on), 10 tabs
+   editing at 20 changes/s in total (issue 4).
+c: 1,000 tabs over 100 lists, 1 change/s per list (issue 4).
+Latency = from the moment an editing tab sends the `op` event to the moment a tab receives the `tp_delta` carrying
+that op id, for every tab of the list; "all tabs" = per change, until the last tab of the list has it.
+"""
+import argparse
+import asyncio
+import json
+import multiprocessing
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.common import (
+    Server,
+    add_members,
+    command_line,
+    create_list,
+    server,
+    sign_in_many,
+    summary_ms,
+)
+from bench.tabs import WorkerPlan, run_worker
+
+
+@dataclass
+class Load:
+    """One measured run: which tabs (list id, cookie), which of them edit and how fast, focus, duration."""
+    title: str
+    tabs: list[tuple[str, str]]
+    editors: list[int]
+    changes_per_s: float  # per list
+    lists: int
+    focus_every_s: float
+    seconds: float
+
+
+def run_load(srv: Server, load: Load, procs: int) -> dict[str, Any]:
+    """Spread the tabs over `procs` client processes, run the load, gather latencies, CPU, memory, drops."""
+    ctx = multiprocessing.get_context('spawn')
+    ready, out = ctx.Queue(), ctx.Queue()
+    gos = [ctx.Queue() for _ in range(procs)]
+    per_editor = load.changes_per_s * load.lists / len(load.editors)
+    per_list = len(load.editors) // load.lists
+    share = {tab: n % per_list for n, tab in enumerate(load.editors)}  # editors of a list split its items
+    plans = []
+    for p in range(procs):
+        mine = list(range(p, len(load.tabs), procs))
+        plans.append(WorkerPlan(base_url=srv.url, origin=srv.origin, tabs=[load.tabs[i] for i in mine],
+                                editors=[k for k, i in enumerate(mine) if i in share],
+                                editor_shares=[share[i] for i in mine if i in share], editor_count=per_list,
+                                edits_per_s=per_editor, focus_every_s=load.focus_every_s, seconds=load.seconds,
+                                seed=p + 1))
+    rss_before = srv.rss_kb()
+    workers = [ctx.Process(target=run_worker, args=(plan, ready, go, out)) for plan, go in zip(plans, gos,
+                                                                                             strict=True)]
+    for worker in workers:
+        worker.start()
+    connect_s = []
+    for _ in workers:
+        kind, value = ready.get(timeout=600)
+        if kind == 'error':
+            raise RuntimeError(value)
+        connect_s.append(value)
+    time.sleep(3)  # let the arrivals' presence settle
+    rss_connected = srv.rss_kb()
+    start = time.monotonic() + 1.0
+    for go in gos:
+        go.put(start)
+    time.sleep(max(0.0, start - time.monotonic()))
+    cpu_start, wall_start = srv.cpu_s(), time.monotonic()
+    rss_peak = rss_connected
+    while time.monotonic() < start + load.seconds:
+        time.sleep(0.5)
+        rss_peak = max(rss_peak, srv.rss_kb())
+    cpu = (srv.cpu_s() - cpu_start) / (time.monotonic() - wall_start)
+    results = []
+    for _ in workers:
+        kind, value = out.get(timeout=600)
+        if kind == 'error':
+            raise RuntimeError(value)
+        results.append(value)
+    for worker in workers:
+        worker.join(timeout=30)
+    return {'results': results, 'cpu': cpu, 'rss_before': rss_before, 'rss_connected': rss_connected,
+            'rss_peak': rss_peak, 'connect_s': max(connect_s)}
+
+
+def report(load: Load, run: dict[str, Any], dump: str = '') -> str:
+    if dump:
+        Path(dump).write_text(json.dumps({'title': load.title, **run}))
+    sends: dict[str, float] = {}
+    for result in run['results']:
+        sends.update(result['sends'])
+    tabs = [tab for result in run['results'] for tab in result['tabs']]
+    tabs_per_list: dict[str, int] = {}
+    for tab in tabs:
+        tabs_per_list[tab['list_id']] = tabs_per_list.get(tab['list_id'], 0) + 1
+    each: list[float] = []
+    last: dict[str, float] = {}
+    first: dict[str, float] = {}
+    got: dict[str, int] = {}
+    for tab in tabs:
+        for op_id, at in tab['arrivals']:
+            if (sent := sends.get(op_id)) is not None:
+                each.append(at - sent)
+                last[op_id] = max(last.get(op_id, 0.0), at - sent)
+                first[op_id] = min(first.get(op_id, 1e9), at - sent)
+                got[op_id] = got.get(op_id, 0) + 1
+    op_list = {op_id: tab['list_id'] for tab in tabs for op_id, _ in tab['arrivals']}
+    complete = [lat for op_id, lat in last.items() if got[op_id] == tabs_per_list[op_list[op_id]]]
+    missing = len(sends) - len(last)
+    partial = len(last) - len(complete)
+    dropped = sum(tab['dropped'] for tab in tabs)
+    deltas = sum(tab['deltas'] for tab in tabs) / max(1, len(tabs))
+    presence = sum(tab['presence'] for tab in tabs) / max(1, len(tabs))
+    per_tab = (run['rss_connected'] - run['rss_before']) / max(1, len(tabs))
+    rate = len(sends) / load.seconds
+    return '\n'.join([
+        f'{load.title}: {len(tabs)} tabs, {len(sends)} changes in {load.seconds:.0f} s ({rate:.0f}/s)',
+        f'  every tab  {summary_ms(each)}  ({len(each)} deliveries)',
+        f'  first tab  {summary_ms(list(first.values()))}  (per change: op event → commit → first delivery)',
+        f'  all tabs   {summary_ms(complete)}  (per change, until the last tab of its list had it)',
+        f'  server     CPU {run["cpu"] * 100:.0f} %  RSS {run["rss_connected"] / 1024:.0f} MB connected '
+        f'({per_tab:.0f} KB per tab), peak {run["rss_peak"] / 1024:.0f} MB',
+        f'  per tab    {deltas:.0f} delta pushes, {presence:.0f} presence pushes received',
+        f'  dropped tabs {dropped}   changes undelivered 2 s after the load {missing}, to only some tabs {partial}'
+        f'   (connect took {run["connect_s"]:.1f} s)',
+    ])
+
+
+async def setup(srv: Server, *, users: int, lists: int, items: int, tabs_per_list: int,
+                shared: bool) -> list[tuple[str, str]]:
+    """Users, lists and the (list id, cookie) of every tab; `shared`: all users are editors of every list."""
+    people = await sign_in_many(srv, users)
+    made = []
+    for n in range(lists):
+        owner = people[n % len(people)]
+        made.append((await create_list(srv, owner, f'Trip {n}', items))['id'])
+        if shared and len(people) > 1:
+            how = await add_members(srv, owner, made[-1], [p for p in people if p is not owner])
+            print(f'  (members added by {how})')
+    tabs = []
+    for n, list_id in enumerate(made):
+        for t in range(tabs_per_list):
+            user = people[t % len(people)] if shared else people[n % len(people)]
+            tabs.append((list_id, user.cookie))
+    return tabs
+
+
+def scenario_a(args: argparse.Namespace) -> list[str]:
+    lines = []
+    for rate in args.a_rates:
+        with server() as srv:
+            tabs = asyncio.run(setup(srv, users=1, lists=1, items=100, tabs_per_list=args.a_tabs, shared=False))
+            load = Load(f'(a) {rate:g} changes/s', tabs, editors=list(range(5)), changes_per_s=rate, lists=1,
+                        focus_every_s=0, seconds=args.seconds)
+            done = [report(load, run_load(srv, load, args.procs), args.dump), *errors_of(srv)]
+        print('\n'.join(done), flush=True)
+        lines += done
+    return lines
+
+
+def scenario_b(args: argparse.Namespace) -> list[str]:
+    with server() as srv:
+        tabs = asyncio.run(setup(srv, users=args.b_users, lists=1, items=100, tabs_per_list=args.b_tabs,
+                                 shared=True))
+        presence = f'focus every {args.b_focus:g} s' if args.b_focus else 'no focus events'
+        load = Load(f'(b) {presence}, {args.b_editors} editors', tabs, editors=list(range(args.b_editors)),
+                    changes_per_s=args.b_rate, lists=1, focus_every_s=args.b_focus, seconds=args.seconds)
+        lines = [report(load, run_load(srv, load, args.procs), args.dump), *errors_of(srv)]
+    print('\n'.join(lines), flush=True)
+    return lines
+
+
+def scenario_c(args: argparse.Namespace) -> list[str]:
+    with server() as srv:
+        per_list = args.c_tabs // args.c_lists
+        tabs = asyncio.run(setup(srv, users=max(1, args.c_lists // 10), lists=args.c_lists, items=args.c_items,
+                                 tabs_per_list=per_list, shared=False))
+        load = Load(f'(c) {args.c_lists} lists', tabs, editors=list(range(0, len(tabs), per_list)),
+                    changes_per_s=1.0, lists=args.c_lists, focus_every_s=0, seconds=args.seconds)
+        lines = [report(load, run_load(srv, load, args.procs), args.dump), *errors_of(srv)]
+    print('\n'.join(lines), flush=True)
+    return lines
+
+
+def errors_of(srv: Server) -> list[str]:
+    errors = srv.errors()
+    return ['  server log errors:\n    ' + '\n    '.join(errors[:20])] if errors else []
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument('--scenario', choices=['a', 'b', 'c', 'all'], default='all')
+    parser.add_argument('--seconds', type=float, default=25.0, help='length of each measured load')
+    parser.add_argument('--procs', type=int, default=2, help='client processes (the machine has 2 cores)')
+    parser.add_argument('--a-tabs', type=int, default=50)
+    parser.add_argument('--a-rates', type=float, nargs='+', default=[20, 100])
+    parser.add_argument('--b-tabs', type=int, default=200)
+    parser.add_argument('--b-users', type=int, default=20)
+    parser.add_argument('--b-editors', type=int, default=10)
+    parser.add_argument('--b-rate', type=float, default=20)
+    parser.add_argument('--b-focus', type=float, default=2.0, help='seconds between focus events per tab (0: none)')
+    parser.add_argument('--c-tabs', type=int, default=1000)
+    parser.add_argument('--c-lists', type=int, default=100)
+    parser.add_argument('--c-items', type=int, default=20)
+    parser.add_argument('--dump', default='', help='write the raw send and arrival times of the last run here')
+    parser.add_argument('--quick', action='store_true', help='smaller and shorter: everything in under a minute')
+    args = parser.parse_args()
+    if args.quick:
+        args.seconds, args.a_rates, args.b_tabs, args.c_tabs, args.c_lists = 5, [20], 100, 200, 20
+    lines = []
+    for name, run in (('a', scenario_a), ('b', scenario_b), ('c', scenario_c)):
+        if args.scenario in (name, 'all'):
+            lines += run(args)
+    print(f'\n$ {command_line()}\n' + '\n'.join(lines))
+
+
+if __name__ == '__main__':
+    main()
