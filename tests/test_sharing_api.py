@@ -156,7 +156,7 @@ async def test_older_signing_keys_still_verify(client, ana, ben) -> None:
 async def test_a_mail_failure_keeps_the_invitation_and_retries(client, mailbox, ana, ben) -> None:
     plist = await create_list(client, ana)
     settings = services().settings
-    sharing().retry_delays = (0.2,)
+    sharing().post.retry_delays = (0.2,)
     settings.smtp_port = _free_port()  # nobody listens there: SMTP is down
     response = await invite(client, ana, plist['id'], 'ben@example.com')
     assert response.status_code == 201 and response.json()[0]['status'] == 'not_sent'
@@ -171,7 +171,7 @@ async def test_a_mail_failure_keeps_the_invitation_and_retries(client, mailbox, 
 async def test_a_mail_that_never_goes_out_is_marked_failed_and_can_be_resent(client, mailbox, ana) -> None:
     plist = await create_list(client, ana)
     settings = services().settings
-    sharing().retry_delays = (0.05,)
+    sharing().post.retry_delays = (0.05,)
     settings.smtp_port = _free_port()
     await invite(client, ana, plist['id'], 'ben@example.com')
     base = f'/api/packing-lists/{plist["id"]}/invitations'

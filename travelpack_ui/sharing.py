@@ -11,30 +11,35 @@ import hmac
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
-from nicegui import Event, app, background_tasks
+from nicegui import Event, app
 from sqlalchemy import func, update
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from models import Action, Invitation, ListMember, PackingList, Role, ShareLink, User, higher, iso, utcnow
-from models.common import clean_notes
 from models.roles import RANK
 
-from .auth import normalise_email
 from .errors import Conflict, DomainError, Forbidden, Gone, Invalid, NotFound
-from .mailer import MailError
 from .ratelimit import RateLimiter
 from .services import Services
-from .sharing_mail import invitation_mail
+from .sharing_mail import InvitationPost
+from .sharing_rules import (
+    addresses,
+    aware,
+    check_one_owner,
+    collaborator_public,
+    grantable,
+    header_safe,
+    lock_list,
+    message_text,
+)
 from .tokens import LinkSigner, digest, random_token
 
 log = logging.getLogger(__name__)
 INVITE, SHARE = 'invite', 'share'
-GRANTABLE = (Role.editor.value, Role.viewer.value)
-MAX_EMAILS = 50
 MAX_LINK_HOURS = 8760  # one year
 GONE = 'This invitation has expired or was revoked.'
 
@@ -60,7 +65,7 @@ class TokenInfo:
 def build_sharing(services: Services) -> 'SharingService':
     """The sharing service, with unsent invitation mails resumed when the app starts."""
     sharing = SharingService(services)
-    app.on_startup(sharing.resume)
+    app.on_startup(sharing.post.resume)
     return sharing
 
 
@@ -79,9 +84,7 @@ class SharingService:
         self.per_inviter = RateLimiter(s.invite_limit, s.invite_window_s)
         self.per_recipient = RateLimiter(getattr(s, 'invite_recipient_limit', 5),
                                          getattr(s, 'invite_recipient_window_s', 3600))
-        self.send_timeout = min(s.smtp_timeout, 10.0)
-        self.retry_delays: tuple[float, ...] = (5.0, 30.0, 120.0, 600.0)
-        self._tokens: dict[str, str] = {}  # invitation id → its token, while its mail still has to go out
+        self.post = InvitationPost(self)
         self.invitations_changed: Event[str] = Event()
         """An invitation of this list was made, sent, failed, revoked or accepted (list id): dialogs refresh."""
 
@@ -93,13 +96,13 @@ class SharingService:
         with self.db.read() as session:
             rows = session.exec(select(ListMember, User).join(User, col(User.id) == ListMember.user_id)
                                 .where(ListMember.list_id == list_id)).all()
-        rows = sorted(rows, key=lambda r: (-RANK[Role(r[0].role)], _aware(r[0].added_at), r[1].display_name))
+        rows = sorted(rows, key=lambda r: (-RANK[Role(r[0].role)], aware(r[0].added_at), r[1].display_name))
         return [collaborator_public(m, u, with_email=role == Role.owner) for m, u in rows]
 
     async def set_role(self, list_id: str, target_id: str, role: Any, *, user: User) -> tuple[dict[str, Any], bool]:
         """Change a member's role, or add someone the owner already shares another list with; (entry, created)."""
         self.lists.require(list_id, user.id, Action.manage_sharing)
-        granted = _grantable(role)
+        granted = grantable(role)
 
         def work(session: Session) -> tuple[dict[str, Any], bool]:
             self._lock_as_owner(session, list_id, user.id)
@@ -117,7 +120,7 @@ class SharingService:
                 member.role = granted
             session.add(member)
             session.flush()
-            _check_one_owner(session, list_id)
+            check_one_owner(session, list_id)
             target = session.get(User, target_id)
             assert target is not None
             return collaborator_public(member, target, with_email=True), created
@@ -133,7 +136,7 @@ class SharingService:
             self.lists.require(list_id, user.id, Action.manage_sharing)
 
         def work(session: Session) -> None:
-            _lock_list(session, list_id)
+            lock_list(session, list_id)
             me = session.get(ListMember, (list_id, user.id))
             if me is None:
                 raise NotFound('No such packing list.', code='not_found')
@@ -149,7 +152,7 @@ class SharingService:
                     raise NotFound('No such collaborator on this list.', code='not_found')
                 session.delete(target)
             session.flush()
-            _check_one_owner(session, list_id)
+            check_one_owner(session, list_id)
         await self.writer.run(work, lambda _: self.lists.lifecycle.emit(list_id, 'members'))
 
     async def transfer(self, list_id: str, target_id: str, *, user: User) -> list[dict[str, Any]]:
@@ -167,7 +170,7 @@ class SharingService:
             session.add(me)
             session.add(target)
             session.flush()
-            _check_one_owner(session, list_id)
+            check_one_owner(session, list_id)
         await self.writer.run(work, lambda _: self.lists.lifecycle.emit(list_id, 'members'))
         return self.collaborators(list_id, user=user)
 
@@ -194,11 +197,11 @@ class SharingService:
                      user: User) -> list[dict[str, Any]]:
         """One invitation (and mail) per address; an older pending invitation of the address is replaced."""
         self.lists.require(list_id, user.id, Action.manage_sharing)
-        granted = _grantable(role)
-        addresses = _addresses(emails)
-        note = _message(message)
-        _header_safe(user.display_name, 'your display name')
-        for address in addresses:
+        granted = grantable(role)
+        recipients = addresses(emails)
+        note = message_text(message)
+        header_safe(user.display_name, 'your display name')
+        for address in recipients:
             self.per_inviter.hit(user.id, 'invitations from you')
             self.per_recipient.hit(address, f'invitations to {address}')
         now = self.clock()
@@ -206,9 +209,9 @@ class SharingService:
 
         def work(session: Session) -> list[tuple[str, str]]:
             plist, _ = self._lock_as_owner(session, list_id, user.id)
-            _header_safe(plist.name, 'the list name')
+            header_safe(plist.name, 'the list name')
             made = []
-            for address in addresses:
+            for address in recipients:
                 session.execute(update(Invitation).where(
                     col(Invitation.list_id) == list_id, col(Invitation.email) == address,
                     col(Invitation.accepted_at).is_(None), col(Invitation.revoked_at).is_(None)).values(revoked_at=now))
@@ -221,8 +224,8 @@ class SharingService:
                 made.append((invitation.id, self.signer.sign(INVITE, {'i': invitation.id, 'n': nonce})))
             return made
         made = await self.writer.run(work, lambda _: self.invitations_changed.emit(list_id))
-        self._tokens.update(made)
-        await asyncio.gather(*(self._deliver(invitation_id) for invitation_id, _ in made))
+        self.post.tokens.update(made)
+        await asyncio.gather(*(self.post.deliver(invitation_id) for invitation_id, _ in made))
         ids = [invitation_id for invitation_id, _ in made]
         return [i for i in self.invitations(list_id, user=user) if i['id'] in ids]
 
@@ -249,7 +252,7 @@ class SharingService:
             row.revoked_at = self.clock()
             session.add(row)
         await self.writer.run(work, lambda _: self.invitations_changed.emit(list_id))
-        self._tokens.pop(invitation_id, None)
+        self.post.tokens.pop(invitation_id, None)
 
     async def resend(self, list_id: str, invitation_id: str, *, user: User) -> dict[str, Any]:
         """Mail a pending invitation again, with a fresh link and expiry; the earlier link stops working."""
@@ -262,101 +265,13 @@ class SharingService:
             raise Conflict('This invitation was already accepted.', code='already_accepted')
         self.per_inviter.hit(user.id, 'invitations from you')
         self.per_recipient.hit(row.email, f'invitations to {row.email}')
-        await self._rotate(invitation_id, reset=True)
-        await self._deliver(invitation_id)
+        await self.post.rotate(invitation_id, reset=True)
+        await self.post.deliver(invitation_id)
         return next(i for i in self.invitations(list_id, user=user) if i['id'] == invitation_id)
-
-    async def resume(self) -> None:
-        """After a restart: retry the invitation mails that had not gone out (with fresh links)."""
-        now = self.clock()
-        with self.db.read() as session:
-            ids = session.exec(select(Invitation.id).where(
-                col(Invitation.sent_at).is_(None), col(Invitation.revoked_at).is_(None),
-                col(Invitation.accepted_at).is_(None), col(Invitation.expires_at) > now,
-                col(Invitation.send_attempts) < self.max_attempts)).all()
-        for invitation_id in ids:
-            background_tasks.create(self._retry(invitation_id, 0.0), name='invitation mail resume')
-
-    @property
-    def max_attempts(self) -> int:
-        return 1 + len(self.retry_delays)
-
-    async def _deliver(self, invitation_id: str) -> None:
-        """Try to send one invitation mail (bounded by `send_timeout`); on failure retry later in the background."""
-        with self.db.read() as session:
-            row = session.get(Invitation, invitation_id)
-            plist = session.get(PackingList, row.list_id) if row else None
-            inviter = session.get(User, row.invited_by) if row else None
-        if row is None or plist is None or self._status(row) != 'not_sent':
-            self._tokens.pop(invitation_id, None)
-            return
-        token = self._tokens.get(invitation_id) or await self._rotate(invitation_id)
-        mail = invitation_mail(to=row.email, inviter=inviter.display_name if inviter else 'Someone',
-                               list_name=plist.name, role=row.role, link=self.invite_url(token), message=row.message,
-                               days=self.settings.invitation_days)
-        error: str | None = None
-        try:
-            await asyncio.wait_for(self.mailer.send(mail), timeout=self.send_timeout)
-        except (MailError, TimeoutError) as failure:
-            error = str(failure) or 'The mail server did not answer in time.'
-            log.warning('Invitation mail %s not sent (attempt %d): %s', invitation_id, row.send_attempts + 1, error)
-        attempts = await self._record_attempt(invitation_id, row.list_id, error)
-        if error is None or attempts >= self.max_attempts:
-            self._tokens.pop(invitation_id, None)
-        else:
-            delay = self.retry_delays[min(attempts - 1, len(self.retry_delays) - 1)]
-            background_tasks.create(self._retry(invitation_id, delay), name='invitation mail retry')
-
-    async def _retry(self, invitation_id: str, delay: float) -> None:
-        await asyncio.sleep(delay)
-        await self._deliver(invitation_id)
-
-    async def _record_attempt(self, invitation_id: str, list_id: str, error: str | None) -> int:
-        def work(session: Session) -> int:
-            row = session.get(Invitation, invitation_id)
-            if row is None:
-                return self.max_attempts
-            row.send_attempts += 1
-            row.send_error = error[:500] if error else None
-            if error is None:
-                row.sent_at = self.clock()
-            session.add(row)
-            return row.send_attempts
-        return await self.writer.run(work, lambda _: self.invitations_changed.emit(list_id))
-
-    async def _rotate(self, invitation_id: str, *, reset: bool = False) -> str:
-        """A fresh nonce (we keep only digests, so a lost token cannot be re-made): the old link stops working."""
-        nonce = random_token()
-        now = self.clock()
-
-        def work(session: Session) -> None:
-            row = session.get(Invitation, invitation_id)
-            if row is None:
-                return
-            row.nonce_hash = digest(nonce)
-            if reset:
-                row.send_attempts, row.send_error, row.sent_at = 0, None, None
-                row.expires_at = now + timedelta(days=self.settings.invitation_days)
-            session.add(row)
-        await self.writer.run(work)
-        token = self.signer.sign(INVITE, {'i': invitation_id, 'n': nonce})
-        self._tokens[invitation_id] = token
-        return token
-
-    def _status(self, row: Invitation) -> str:
-        if row.accepted_at is not None:
-            return 'accepted'
-        if row.revoked_at is not None:
-            return 'revoked'
-        if _aware(row.expires_at) <= self.clock():
-            return 'expired'
-        if row.sent_at is not None:
-            return 'sent'
-        return 'failed' if row.send_attempts >= self.max_attempts else 'not_sent'
 
     def _invitation_public(self, row: Invitation) -> dict[str, Any]:
         return {'id': row.id, 'email': row.email, 'role': row.role, 'expires_at': iso(row.expires_at),
-                'status': self._status(row), 'created_at': iso(row.created_at), 'sent_at': iso(row.sent_at),
+                'status': self.post.status(row), 'created_at': iso(row.created_at), 'sent_at': iso(row.sent_at),
                 'send_attempts': row.send_attempts, 'accepted_at': iso(row.accepted_at), 'message': row.message}
 
     def invite_url(self, token: str) -> str:
@@ -367,7 +282,7 @@ class SharingService:
     async def create_link(self, list_id: str, role: Any, expires_in_hours: Any = None, *,
                           user: User) -> dict[str, Any]:
         self.lists.require(list_id, user.id, Action.manage_sharing)
-        granted = _grantable(role)
+        granted = grantable(role)
         if expires_in_hours is not None and (not isinstance(expires_in_hours, int) or isinstance(expires_in_hours, bool)
                                              or not 1 <= expires_in_hours <= MAX_LINK_HOURS):
             raise Invalid(f'expires_in_hours: a whole number of hours from 1 to {MAX_LINK_HOURS} (one year).',
@@ -405,7 +320,7 @@ class SharingService:
 
     def _link_public(self, row: ShareLink) -> dict[str, Any]:
         token = self.signer.sign(SHARE, {'l': row.id, 'n': row.nonce})
-        expired = row.expires_at is not None and _aware(row.expires_at) <= self.clock()
+        expired = row.expires_at is not None and aware(row.expires_at) <= self.clock()
         return {'id': row.id, 'url': f'{self.settings.base_url.rstrip("/")}/share/{token}', 'role': row.role,
                 'expires_at': iso(row.expires_at), 'created_at': iso(row.created_at), 'uses': row.uses,
                 'expired': expired}
@@ -421,13 +336,13 @@ class SharingService:
                 row: Any = session.get(Invitation, payload['i'])
                 if row is None or not hmac.compare_digest(row.nonce_hash, digest(payload['n'])) \
                         or row.accepted_at is not None or row.revoked_at is not None \
-                        or _aware(row.expires_at) <= now:
+                        or aware(row.expires_at) <= now:
                     raise Gone(GONE, code='gone')
                 by, email = row.invited_by, row.email
             else:
                 row = session.get(ShareLink, payload['l'])
                 if row is None or not hmac.compare_digest(row.nonce, payload['n']) or row.revoked_at is not None \
-                        or (row.expires_at is not None and _aware(row.expires_at) <= now):
+                        or (row.expires_at is not None and aware(row.expires_at) <= now):
                     raise Gone('This share link has expired or was revoked.', code='gone')
                 by, email = row.created_by, None
             plist = session.get(PackingList, row.list_id)
@@ -448,7 +363,7 @@ class SharingService:
 
         def work(session: Session) -> str:
             now = self.clock()
-            plist = _lock_list(session, list_id)
+            plist = lock_list(session, list_id)
             if plist is None or plist.deleted_at is not None:
                 raise Gone('This list no longer exists.', code='gone')
             if kind == INVITE:
@@ -471,7 +386,7 @@ class SharingService:
                 member.role = higher(member.role, info.role).value
             session.add(member)
             session.flush()
-            _check_one_owner(session, list_id)
+            check_one_owner(session, list_id)
             return member.role
 
         def publish(_: str) -> None:
@@ -494,7 +409,7 @@ class SharingService:
     @staticmethod
     def _lock_as_owner(session: Session, list_id: str, user_id: str) -> tuple[PackingList, ListMember]:
         """Lock the list row and re-check, inside the transaction, that the caller still owns it."""
-        plist = _lock_list(session, list_id)
+        plist = lock_list(session, list_id)
         me = session.get(ListMember, (list_id, user_id))
         if plist is None or plist.deleted_at is not None or me is None:
             raise NotFound('No such packing list.', code='not_found')
@@ -509,63 +424,3 @@ class SharingService:
             .where(mine.user_id == owner_id, theirs.user_id == target_id)
         return bool(session.exec(query).one())
 
-
-def collaborator_public(member: ListMember, user: User, *, with_email: bool) -> dict[str, Any]:
-    return {'user_id': user.id, 'email': user.email if with_email else None, 'display_name': user.display_name,
-            'initials': user.initials, 'color': user.color, 'role': member.role, 'added_at': iso(member.added_at),
-            'added_by': member.added_by}
-
-
-def _lock_list(session: Session, list_id: str) -> PackingList | None:
-    """The list row, locked for this transaction (PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises)."""
-    return session.exec(select(PackingList).where(PackingList.id == list_id).with_for_update()).first()
-
-
-def _check_one_owner(session: Session, list_id: str) -> None:
-    """The invariant, checked inside the transaction before it commits: exactly one owner per list."""
-    owners = session.exec(select(func.count()).select_from(ListMember)
-                          .where(ListMember.list_id == list_id, ListMember.role == Role.owner)).one()
-    if owners != 1:
-        raise Conflict('That change would leave the list without exactly one owner; nothing was changed.',
-                       code='owner_required')
-
-
-def _grantable(role: Any) -> str:
-    if role not in GRANTABLE:
-        raise Invalid('role: must be "editor" or "viewer" (ownership is transferred, not granted).', code='invalid')
-    return str(role)
-
-
-def _addresses(emails: Any) -> list[str]:
-    if not isinstance(emails, list) or not 1 <= len(emails) <= MAX_EMAILS:
-        raise Invalid(f'emails: give 1 to {MAX_EMAILS} email addresses.', code='invalid')
-    addresses: list[str] = []
-    for value in emails:
-        if isinstance(value, str) and any(ch in value for ch in '\r\n'):
-            raise Invalid('emails: line breaks are not allowed in an email address.', code='invalid')
-        try:
-            address = normalise_email(value)
-        except Invalid:
-            raise Invalid(f'emails: {str(value)[:80]!r} is not a valid email address.', code='invalid') from None
-        if address not in addresses:
-            addresses.append(address)
-    return addresses
-
-
-def _message(message: Any) -> str | None:
-    if message is None or message == '':
-        return None
-    try:
-        return clean_notes(message)
-    except ValueError as error:
-        raise Invalid(f'message: {error}', code='invalid') from None
-
-
-def _header_safe(text: str, what: str) -> None:
-    """Anything that reaches a mail header (the subject names the inviter and the list) must be one line."""
-    if any(ch in text for ch in '\r\n'):
-        raise Invalid(f'Line breaks in {what} cannot go into an email; please change it first.', code='invalid')
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
