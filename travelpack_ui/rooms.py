@@ -22,6 +22,8 @@ from .ops import OpService, Writer
 log = logging.getLogger(__name__)
 
 DELTA_EVENT = 'tp_delta'
+BURST_TOKENS = 30.0  # changes pushed one by one before a burst is coalesced
+REFILL_PER_S = 25.0  # a steady rate below this is never coalesced (the 20 changes/s of the benchmarks)
 PRESENCE_EVENT = 'tp_presence'
 
 
@@ -68,7 +70,7 @@ class Room:
         self._pending_from = self.version
         self._flush_handle: asyncio.TimerHandle | None = None
         self._burst_window = burst_window
-        self._tokens = 20.0
+        self._tokens = BURST_TOKENS
         self._stamp = time.monotonic()
         self._bursting = False
         self._presence_interval = presence_interval
@@ -86,16 +88,18 @@ class Room:
 
     def publish(self, changes: list[Change]) -> None:
         """Take committed changes into the cache and schedule their push (coalesced under bursts)."""
+        fresh = 0
         for change in changes:
             if change.version <= self.version:
                 continue
+            fresh += 1
             self._apply(change)
             self.version = change.version
             self._pending.append(change.wire())
             if change.activity:
                 self._pending_activity.append(change.activity)
-        if self._pending:
-            self._schedule_flush()
+        if fresh:
+            self._schedule_flush(fresh)
 
     def _apply(self, change: Change) -> None:
         kind = change.op.split('.')[0]
@@ -112,21 +116,25 @@ class Room:
         else:
             bucket[change.entity['id']] = change.entity
 
-    def _schedule_flush(self) -> None:
+    def _schedule_flush(self, count: int) -> None:
+        """Push at once while changes are sparse; while they come faster than the bucket refills, every
+        `burst_window` seconds. Every change spends a token, pushed at once or not, so a sustained burst stays a
+        burst until the rate really drops (hysteresis: the bucket must refill completely)."""
+        now = time.monotonic()
+        self._tokens = min(BURST_TOKENS, self._tokens + (now - self._stamp) * REFILL_PER_S)
+        self._stamp = now
+        if self._bursting and self._tokens >= BURST_TOKENS:
+            self._bursting = False
+        self._tokens = max(-BURST_TOKENS, self._tokens - count)
+        if self._tokens < 0:
+            self._bursting = True
         if self._flush_handle is not None:
             return
         loop = asyncio.get_running_loop()
-        now = time.monotonic()
-        self._tokens = min(20.0, self._tokens + (now - self._stamp) * 25.0)
-        self._stamp = now
-        if self._bursting and self._tokens >= 20.0:
-            self._bursting = False
-        if not self._bursting and self._tokens >= 1:
-            self._tokens -= 1
-            self._flush_handle = loop.call_soon(self._flush)
-        else:
-            self._bursting = True
+        if self._bursting:
             self._flush_handle = loop.call_later(self._burst_window, self._flush)
+        else:
+            self._flush_handle = loop.call_soon(self._flush)
 
     def _flush(self) -> None:
         self._flush_handle = None

@@ -31,6 +31,7 @@ def build_services(settings: Settings) -> Services:
     auth = AuthService(settings, db, writer, mailer)
     lists = ListService(db, writer, bin_days=settings.bin_days)
     ops = OpService(db, writer)
-    rooms = Rooms(lists, ops, writer)
+    rooms = Rooms(lists, ops, writer, burst_window=settings.burst_window_s,
+                  presence_interval=settings.presence_interval_s)
     return Services(settings=settings, db=db, writer=writer, mailer=mailer, auth=auth, lists=lists, ops=ops,
                     rooms=rooms)

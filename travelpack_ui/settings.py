@@ -44,7 +44,8 @@ class Settings(BaseSettings):
     ws_rate_per_s: float = 20.0
     reconnect_timeout_s: float = 60.0
     bin_days: int = 30
-    push_interval_s: float = Field(default=0.05, description='coalescing window for bursts of changes')
+    burst_window_s: float = Field(default=0.25, description='while a burst lasts, tabs get one push per window')
+    presence_interval_s: float = Field(default=0.25, description='at most one presence message per window')
 
     @property
     def resolved_database_url(self) -> str:

@@ -115,6 +115,7 @@ class ListTab:
                 await core.sio.enter_room(socket_id, self.room.channel)
         self.room.tabs.add(self.key)
         self.room.arrive(self.key, actor_of(self.user))
+        self.table.forget_rows()
 
     def _on_disconnect(self) -> None:
         self.room.leave(self.key, self.user.id)  # away; a reconnect brings them back

@@ -1,5 +1,5 @@
 """Two people in two browsers on one list: each sees the other here, the other's focus, the other's edits."""
-from playwright.async_api import Browser, expect
+from playwright.async_api import Browser, Locator, Page, expect
 
 from tests.browser.conftest import sign_in
 from tests.mailbox import Mailbox
@@ -28,8 +28,10 @@ async def test_two_people_see_each_other_focus_and_edits(browser: Browser, serve
 
     await ana.goto(f'{server.base_url}/lists/{plist["id"]}')
     await ben.goto(f'{server.base_url}/lists/{plist["id"]}')
-    await expect(ana.get_by_role('img', name='ben', exact=True)).to_be_visible()
-    await expect(ben.get_by_role('img', name='ana', exact=True)).to_be_visible()
+    await expect(ben.get_by_text('Welcome to')).to_be_visible()  # ben's first visit to a list shared with him
+    await ben.get_by_role('button', name='Got it').click()
+    await expect(here(ana).get_by_role('img', name='ben', exact=True)).to_be_visible()
+    await expect(here(ben).get_by_role('img', name='ana', exact=True)).to_be_visible()
 
     await ben.get_by_label('Quantity of Tent').focus()
     await expect(ana.get_by_role('img', name='ben is editing')).to_be_visible()
@@ -43,5 +45,10 @@ async def test_two_people_see_each_other_focus_and_edits(browser: Browser, serve
     await expect(ben.get_by_role('checkbox', name='Tent')).to_be_checked()
 
     await ben_context.close()  # ben leaves: his avatar goes within a few seconds
-    await expect(ana.get_by_role('img', name='ben', exact=True)).to_have_count(0, timeout=15_000)
+    await expect(here(ana).get_by_role('img', name='ben', exact=True)).to_have_count(0, timeout=15_000)
     await ana_context.close()
+
+
+def here(page: Page) -> Locator:
+    """The header's "who is here" avatars."""
+    return page.get_by_test_id('presence')

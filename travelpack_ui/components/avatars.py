@@ -12,12 +12,15 @@ class avatar_stack(ui.row):
     def __init__(self) -> None:
         super().__init__(wrap=False)
         self.classes('items-center gap-0').mark('presence')
+        self.props['data-testid'] = 'presence'
         self.users: list[dict[str, Any]] = []
 
     def show(self, users: list[dict[str, Any]]) -> None:
-        if users == self.users:
+        """Rebuild only when who is here changed: focus moves every few seconds and must cost tabs nothing."""
+        people = [{k: u[k] for k in ('id', 'display_name', 'initials', 'color')} for u in users]
+        if people == self.users:
             return
-        self.users = users
+        self.users = people
         self.clear()
         with self:
             for user in users[:SHOWN]:
@@ -27,7 +30,7 @@ class avatar_stack(ui.row):
                         .mark(f'avatar-{user["id"]}') as circle:
                     circle.props.update({'role': 'img', 'aria-label': user['display_name']})
                     ui.label(user['initials'])
-                    ui.tooltip(user['display_name'] + (' (editing an item)' if user.get('item_id') else ''))
+                    ui.tooltip(user['display_name'])
             if len(users) > SHOWN:
                 ui.label(f'+{len(users) - SHOWN}').classes('ml-1 text-sm text-gray-600')
 

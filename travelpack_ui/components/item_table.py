@@ -20,9 +20,10 @@ class ItemTable(ui.element, component='item_table.js'):
     def __init__(self, *, snapshot: dict[str, Any], me: dict[str, Any], members: dict[str, dict[str, Any]],
                  can_edit: bool, units: str = 'metric') -> None:
         super().__init__()
-        self.sent_snapshots: list[dict[str, Any]] = [snapshot]
-        """Every snapshot this tab was sent: the simulated `User` of the tests cannot run the browser side."""
-        self._props['list'] = snapshot
+        self.sent_snapshots: list[dict[str, Any]] = [_summary(snapshot)]
+        """What this tab was sent (id, name, version, item names; the last two): tests with the simulated `User`
+        cannot run the browser side. A summary, so that a long-lived tab does not pin old rows in memory."""
+        self._set_rows(snapshot)
         self._props['me'] = me
         self._props['members'] = members
         self._props['canEdit'] = can_edit
@@ -31,11 +32,17 @@ class ItemTable(ui.element, component='item_table.js'):
 
     def load(self, snapshot: dict[str, Any]) -> None:
         """Replace the browser's state with a full snapshot (a gap in the deltas, a late tab, a check that lagged)."""
-        self.sent_snapshots = [*self.sent_snapshots[-1:], snapshot]  # bounded: a tab may re-sync many times
-        with self._props.suspend_updates():
-            # kept for a later re-render of the element, but not resent now: `load` already carries it
-            self._props['list'] = snapshot
+        self.sent_snapshots = [*self.sent_snapshots[-1:], _summary(snapshot)]  # bounded: tabs may re-sync often
         self.run_method('load', snapshot)
+
+    def forget_rows(self) -> None:
+        """Once the page is in the browser, the rows need not stay in this element: the browser reads them once."""
+        self._set_rows({'id': self._props['list'].get('id'), 'version': self._props['list'].get('version')})
+
+    def _set_rows(self, snapshot: dict[str, Any]) -> None:
+        # NiceGUI's props deep-copy nested values into observable containers (~1 MB per tab at 1,000 items); the
+        # snapshot is read-only and its rows are shared with the room, so it is stored as it is, unobserved
+        dict.__setitem__(self._props, 'list', snapshot)
 
     def set_can_edit(self, value: bool) -> None:
         """Show or hide the editing controls after a live role change."""
@@ -51,8 +58,7 @@ class ItemTable(ui.element, component='item_table.js'):
 
     def _update_without_rows(self) -> None:
         """Resend the small props only: the browser reads `list` once, when it mounts, so a stub will do."""
-        with self._props.suspend_updates():
-            self._props['list'] = {'id': self._props['list'].get('id'), 'version': self._props['list'].get('version')}
+        self.forget_rows()
         self.update()
 
     def ack(self, results: list[dict[str, Any]]) -> None:
@@ -64,3 +70,8 @@ class ItemTable(ui.element, component='item_table.js'):
         with self._props.suspend_updates():
             self._props['canEdit'] = False  # for a later re-render; `ended` switches the live one without a resend
         self.run_method('ended', message)
+
+
+def _summary(snapshot: dict[str, Any]) -> dict[str, Any]:
+    return {'id': snapshot.get('id'), 'name': snapshot.get('name'), 'version': snapshot.get('version'),
+            'item_names': tuple(item['name'] for item in snapshot.get('items', ()))}
