@@ -15,8 +15,6 @@ from tests.helpers import browser_sign_in, services
 from tests.mailbox import Mailbox
 from tests.sharing_helpers import sharing, token_of
 from travelpack_ui.components.item_table import ItemTable
-from travelpack_ui.components.share_dialog import share_button, welcome_dialog
-from travelpack_ui.session import signed_in_user
 
 
 def account(email: str) -> UserRow:
@@ -168,22 +166,11 @@ async def test_a_downgraded_editor_turns_read_only_and_forged_events_change_noth
     assert snapshot['items'] == [] and snapshot['name'] == 'Lisbon'
 
 
-# --- the dialogs (rendered on a test page until the list page shows them) ----------------------------------------
-
-def sharing_page() -> None:
-    @ui.page('/test/sharing/{list_id}')
-    def page(list_id: str) -> None:
-        me = signed_in_user(services().auth)
-        assert me is not None
-        role = services().lists.role_of(list_id, me.id)
-        share_button(services(), sharing(), list_id, me, role.value if role else '')
-        welcome_dialog(services(), sharing(), list_id, me)
-
+# --- the dialogs on the list page ---------------------------------------------------------------------------
 
 async def test_the_owner_shares_from_the_dialog(user: User, mailbox: Mailbox) -> None:
-    sharing_page()
     ana, list_id = await ana_with_list(user, mailbox)
-    await user.open(f'/test/sharing/{list_id}')
+    await user.open(f'/lists/{list_id}')
     await user.should_not_see(marker='welcome')  # the owner is not welcomed to their own list
     user.find(marker='share').click()
     await user.should_see(marker='share-dialog')
@@ -202,13 +189,12 @@ async def test_the_owner_shares_from_the_dialog(user: User, mailbox: Mailbox) ->
 
 async def test_a_stale_share_dialog_cannot_act_after_ownership_moved(user: User, create_user,
                                                                      mailbox: Mailbox) -> None:
-    sharing_page()
     ana, list_id = await ana_with_list(user, mailbox)
     link = await sharing().create_link(list_id, 'editor', user=ana)
     ben = create_user()
     await browser_sign_in(ben, mailbox, 'ben@example.com')
     await sharing().accept(token_of(link['url']), user=account('ben@example.com'))
-    await user.open(f'/test/sharing/{list_id}')
+    await user.open(f'/lists/{list_id}')
     user.find(marker='share').click()
     await user.should_see(marker='share-dialog')
     await sharing().transfer(list_id, account('ben@example.com').id, user=ana)
@@ -221,19 +207,18 @@ async def test_a_stale_share_dialog_cannot_act_after_ownership_moved(user: User,
 
 async def test_members_are_welcomed_once_see_people_and_can_leave(user: User, create_user,
                                                                  mailbox: Mailbox) -> None:
-    sharing_page()
     ana, list_id = await ana_with_list(user, mailbox)
     link = await sharing().create_link(list_id, 'viewer', user=ana)
     ben = create_user()
     await browser_sign_in(ben, mailbox, 'ben@example.com')
     ben_row = account('ben@example.com')
     await sharing().accept(token_of(link['url']), user=ben_row)
-    await ben.open(f'/test/sharing/{list_id}')
+    await ben.open(f'/lists/{list_id}')
     await ben.should_see(marker='welcome')
     await ben.should_see('ana (owner)')
     await ben.should_see('As a viewer you can see everything')
     await until(lambda: not sharing().needs_welcome(list_id, ben_row.id))
-    await ben.open(f'/test/sharing/{list_id}')
+    await ben.open(f'/lists/{list_id}')
     await ben.should_not_see(marker='welcome')
     ben.find(marker='people').click()
     await ben.should_see(marker='people-dialog')
