@@ -17,7 +17,7 @@ from travelpack_ui.api_ws import ws_router
 from travelpack_ui.services import build_services
 from travelpack_ui.settings import Settings
 from travelpack_ui.sharing import build_sharing
-from travelpack_ui.web import configure_logging, install_web
+from travelpack_ui.web import configure_logging, include_routers, install_web
 
 configure_logging()
 gc.set_threshold(50_000, 50, 1_000)  # GC pauses, not CPU, made most latency spikes (DESIGN.md)
@@ -30,10 +30,9 @@ app.state.sharing = sharing
 install_web(app, settings)
 install_error_handlers(app)
 app.add_middleware(ApiGuard)
-app.include_router(auth_router(services))
-app.include_router(lists_router(services))
-app.include_router(sharing_router(services, sharing))
-app.include_router(ws_router(services))
+include_routers(app, auth_router(services), lists_router(services), sharing_router(services, sharing),
+                ws_router(services))
+app.on_shutdown(services.writer.close)
 app.on_shutdown(services.db.dispose)
 
 for page in (pages.signin, pages.home, pages.export, pages.profile):

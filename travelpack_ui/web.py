@@ -3,7 +3,7 @@ import logging
 import re
 import sys
 
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 from nicegui import core
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -54,6 +54,18 @@ class NoStore:
                 message = {**message, 'headers': headers}
             await send(message)
         await self.app(scope, receive, patched)
+
+
+def include_routers(app: FastAPI, *routers: APIRouter) -> None:
+    """Include our API routers without nesting the app's lifespan once per include.
+
+    FastAPI wraps the app's lifespan around each included router's; ours have none. NiceGUI's test harness re-runs
+    `main.py` on the same app for every test, so the wrappers would pile up until the recursion limit.
+    """
+    lifespan = app.router.lifespan_context
+    for router in routers:
+        app.include_router(router)
+    app.router.lifespan_context = lifespan
 
 
 def install_web(app: FastAPI, settings: Settings) -> None:
