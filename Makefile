@@ -17,6 +17,7 @@ run: $(STAMP)
 	$(BIN)/python main.py
 
 test: $(STAMP)
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 	@if [ -n "$$TRAVELPACK_TEST_POSTGRES_URL" ] || $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(subst +psycopg,,$(PG_URL))', connect_timeout=3).close()" 2>/dev/null; then \
 		echo '--- the same suite against PostgreSQL (browser tests ran above) ---'; \
