@@ -10,6 +10,7 @@ from travelpack_ui.components.activity_feed import activity_feed
 from travelpack_ui.components.avatars import avatar_stack
 from travelpack_ui.components.frame import frame
 from travelpack_ui.components.item_table import ItemTable
+from travelpack_ui.components.lazy_menu import lazy_menu
 from travelpack_ui.components.share_dialog import share_button, welcome_dialog
 from travelpack_ui.errors import DomainError
 from travelpack_ui.rooms import Room
@@ -84,14 +85,15 @@ class list_header:
                 self.details = ui.label(_details(room.state)).classes('text-gray-600')
             self.avatars = avatar_stack()
             share_button(services, sharing, room.list_id, user, role)
-            with ui.button(icon='more_vert').props('flat round aria-label="List actions"'):
-                with ui.menu():
-                    if can(role, Action.edit_list):
-                        ui.menu_item('Rename', on_click=self.rename)
-                    ui.menu_item('Export CSV', on_click=lambda: ui.download(f'/lists/{room.list_id}/export.csv'))
-                    ui.menu_item('Printable view', on_click=lambda: ui.navigate.to(f'/lists/{room.list_id}/print',
-                                                                                  new_tab=True))
-                    ui.menu_item('Duplicate', on_click=self.duplicate)
+            lazy_menu(ui.button(icon='more_vert').props('flat round aria-label="List actions"'), self.actions)
+
+    def actions(self) -> None:
+        list_id = self.room.list_id
+        if can(self.services.lists.role_of(list_id, self.user.id), Action.edit_list):
+            ui.menu_item('Rename', on_click=self.rename)
+        ui.menu_item('Export CSV', on_click=lambda: ui.download(f'/lists/{list_id}/export.csv'))
+        ui.menu_item('Printable view', on_click=lambda: ui.navigate.to(f'/lists/{list_id}/print', new_tab=True))
+        ui.menu_item('Duplicate', on_click=self.duplicate)
 
     def update_name(self, state: dict[str, Any]) -> None:
         self.name.set_text(state['name'])

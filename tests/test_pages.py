@@ -1,4 +1,5 @@
 """Pages through NiceGUI's simulated browser: sign-in by mailed link, my lists, the list page's server side."""
+from nicegui import ui
 from nicegui.events import GenericEventArguments
 from nicegui.testing import User
 
@@ -164,3 +165,27 @@ async def test_a_tab_that_missed_changes_is_sent_the_whole_list(user: User, mail
     assert latest['version'] > built_version and latest['item_names'] == ('Hat',)
     await table_event(user, table, 'resync', {'version': built_version})
     assert table.sent_snapshots[-1]['version'] == latest['version']
+
+
+async def test_export_csv_and_printable_view_show_text_not_html(user: User, mailbox: Mailbox) -> None:
+    await browser_sign_in(user, mailbox, 'ana@example.com')
+    ana = services().auth.user(_user_id('ana@example.com'))
+    from models import ListCreate
+    plist = await services().lists.create(ListCreate(name='Lisbon'), user=ana)
+    ops = [Op(op_id='c', type='category.create', id='00000000-0000-4000-8000-000000000001',
+              fields={'name': 'Essentials'}),
+           Op(op_id='i', type='item.create', fields={'name': '<b>Sunscreen</b>', 'quantity': 2,
+                                                      'category_id': '00000000-0000-4000-8000-000000000001'}),
+           Op(op_id='f', type='item.create', fields={'name': '=HYPERLINK("x")'})]
+    await services().ops.apply(plist['id'], ops, user=ana)
+    csv_response = await user.http_client.get(f'/lists/{plist["id"]}/export.csv')
+    assert csv_response.status_code == 200 and csv_response.headers['content-type'].startswith('text/csv')
+    lines = csv_response.text.splitlines()
+    assert lines[0] == 'category,name,quantity,packed,bag,traveler,weight_grams,notes'
+    assert lines[1] == 'Essentials,<b>Sunscreen</b>,2,no,,,,'
+    assert lines[2].startswith('",\'=HYPERLINK') or lines[2].startswith(',"\'=HYPERLINK')  # no formula runs
+    await user.open(f'/lists/{plist["id"]}/print')
+    html = next(iter(user.find(kind=ui.html).elements)).content
+    assert '&lt;b&gt;Sunscreen&lt;/b&gt;' in html and '<b>Sunscreen</b>' not in html
+    stranger = await user.http_client.get('/lists/00000000-0000-4000-8000-00000000dead/export.csv')
+    assert stranger.status_code == 404

@@ -36,9 +36,19 @@ async def test_sign_in_add_and_pack_and_a_second_tab_follows_live(browser: Brows
     await second.get_by_label('Add item').press('Enter')
     await expect(page.get_by_role('checkbox', name='Hat')).to_be_visible()
 
+    await page.get_by_role('button', name='List actions').click()  # a menu built on first use
+    await page.get_by_text('Rename', exact=True).click()
+    await page.get_by_label('Name', exact=True).fill('Lisbon in July')
+    await page.get_by_role('button', name='Save').click()
+    await expect(second.get_by_text('Lisbon in July')).to_be_visible()  # the other tab's header follows
+
     await page.reload()  # what was acknowledged is what the server kept
     await expect(page.get_by_role('checkbox', name='Sunscreen')).to_be_checked()
     await expect(page.get_by_role('checkbox', name='Hat')).not_to_be_checked()
+
+    await page.get_by_role('button', name='Account').click()
+    await page.get_by_text('Sign out').click()
+    await expect(page.get_by_text('Sign in to TravelPack')).to_be_visible()
     await context.close()
 
 

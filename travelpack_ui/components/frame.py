@@ -6,6 +6,8 @@ from nicegui import ui
 
 from models import User
 
+from .lazy_menu import lazy_menu
+
 STYLE = '''
 <style>
   body { background: #f6f7f9; }
@@ -26,10 +28,10 @@ def frame(title: str, user: User | None = None) -> Iterator[ui.column]:
             ui.label('TravelPack').classes('text-lg font-bold')
         ui.space()
         if user is not None:
-            with ui.button(icon='account_circle').props('flat round dense aria-label="Account"'):
-                with ui.menu():
-                    ui.menu_item(user.display_name).props('disable')
-                    ui.menu_item('Profile', on_click=lambda: ui.navigate.to('/profile'))
-                    ui.menu_item('Sign out', on_click=lambda: ui.navigate.to('/signout'))
+            def account_menu() -> None:
+                ui.menu_item(user.display_name).props('disable')
+                ui.menu_item('Profile', on_click=lambda: ui.navigate.to('/profile'))
+                ui.menu_item('Sign out', on_click=lambda: ui.navigate.to('/signout'))
+            lazy_menu(ui.button(icon='account_circle').props('flat round dense aria-label="Account"'), account_menu)
     with ui.column().classes('tp-main gap-3') as main:
         yield main
