@@ -40,12 +40,14 @@ class Settings(BaseSettings):
     magic_link_ip_window_s: int = 600
     invite_limit: int = 50
     invite_window_s: int = 3600
+    invite_recipient_limit: int = 5
+    invite_recipient_window_s: int = 3600
     ws_burst: int = 50
     ws_rate_per_s: float = 20.0
     reconnect_timeout_s: float = 60.0
     bin_days: int = 30
     burst_window_s: float = Field(default=0.25, description='while a burst lasts, tabs get one push per window')
-    presence_interval_s: float = Field(default=0.25, description='at most one presence message per window')
+    presence_interval_s: float = Field(default=0.5, description='at most one presence message per window')
 
     @property
     def resolved_database_url(self) -> str:

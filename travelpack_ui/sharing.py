@@ -82,8 +82,7 @@ class SharingService:
         self.clock = clock
         s = self.settings
         self.per_inviter = RateLimiter(s.invite_limit, s.invite_window_s)
-        self.per_recipient = RateLimiter(getattr(s, 'invite_recipient_limit', 5),
-                                         getattr(s, 'invite_recipient_window_s', 3600))
+        self.per_recipient = RateLimiter(s.invite_recipient_limit, s.invite_recipient_window_s)
         self.post = InvitationPost(self)
         self.invitations_changed: Event[str] = Event()
         """An invitation of this list was made, sent, failed, revoked or accepted (list id): dialogs refresh."""

@@ -168,8 +168,8 @@ class ShareDialog:
         with self.links:
             for row in rows:
                 with ui.row().classes('w-full items-center no-wrap gap-2').mark('share-link'):
-                    ui.input(value=row['url']).props('readonly dense outlined').classes('grow') \
-                        .mark('share-link-url')
+                    ui.input(value=row['url']).props('readonly dense outlined data-testid=share-link-url') \
+                        .classes('grow').mark('share-link-url')
                     expires = 'expired' if row['expired'] else \
                         f'until {row["expires_at"][:10]}' if row['expires_at'] else 'no expiry'
                     ui.label(f'{row["role"]} · {expires} · {row["uses"]} joined').classes('text-sm text-gray-600')
