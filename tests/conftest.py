@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from tests.helpers import api_sign_in
 from tests.mailbox import Mailbox
 
 POSTGRES_URL = os.environ.get('TRAVELPACK_TEST_POSTGRES_URL', '')
@@ -83,3 +84,20 @@ def server(tmp_path, database_url: str, mailbox: Mailbox):
            'TRAVELPACK_SMTP_PORT': str(mailbox.port), 'TRAVELPACK_SMTP_STARTTLS': 'false'}
     with live_server(tmp_path / 'live', env=env) as running:
         yield running
+
+
+@pytest.fixture
+async def ana(client, mailbox: Mailbox) -> dict[str, str]:
+    """API headers of Ana, signed in through a mailed link (she owns the lists she creates)."""
+    return await api_sign_in(client, mailbox, 'ana@example.com')
+
+
+@pytest.fixture
+async def ben(client, mailbox: Mailbox) -> dict[str, str]:
+    return await api_sign_in(client, mailbox, 'ben@example.com')
+
+
+@pytest.fixture
+async def stranger(client, mailbox: Mailbox) -> dict[str, str]:
+    """Someone with an account who was never given access to anyone's list."""
+    return await api_sign_in(client, mailbox, 'eve@example.com')

@@ -3,18 +3,7 @@ import uuid
 
 import pytest
 
-from tests.helpers import api_sign_in, create_list
-from tests.mailbox import Mailbox
-
-
-@pytest.fixture
-async def ana(client, mailbox: Mailbox) -> dict[str, str]:
-    return await api_sign_in(client, mailbox, 'ana@example.com')
-
-
-@pytest.fixture
-async def stranger(client, mailbox: Mailbox) -> dict[str, str]:
-    return await api_sign_in(client, mailbox, 'eve@example.com')
+from tests.helpers import create_list
 
 
 async def test_create_and_read_a_list(client, ana) -> None:

@@ -1,20 +1,7 @@
 """The one op path: batches, idempotency, the conflict rule, deletes and restores, roles."""
 import uuid
 
-import pytest
-
-from tests.helpers import api_sign_in, create_list, services
-from tests.mailbox import Mailbox
-
-
-@pytest.fixture
-async def ana(client, mailbox: Mailbox) -> dict[str, str]:
-    return await api_sign_in(client, mailbox, 'ana@example.com')
-
-
-@pytest.fixture
-async def ben(client, mailbox: Mailbox) -> dict[str, str]:
-    return await api_sign_in(client, mailbox, 'ben@example.com')
+from tests.helpers import create_list, services
 
 
 async def add_member(client, owner_headers: dict, list_id: str, member_headers: dict, role: str) -> None:

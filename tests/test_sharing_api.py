@@ -15,16 +15,6 @@ from travelpack_ui.tokens import LinkSigner, digest
 
 
 @pytest.fixture
-async def ana(client, mailbox: Mailbox) -> dict[str, str]:
-    return await api_sign_in(client, mailbox, 'ana@example.com')
-
-
-@pytest.fixture
-async def ben(client, mailbox: Mailbox) -> dict[str, str]:
-    return await api_sign_in(client, mailbox, 'ben@example.com')
-
-
-@pytest.fixture
 async def carl(client, mailbox: Mailbox) -> dict[str, str]:
     return await api_sign_in(client, mailbox, 'carl@example.com')
 

@@ -5,7 +5,6 @@ savepoint, so a rejected op leaves nothing behind and the rest of the batch goes
 """
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import ValidationError
@@ -27,6 +26,7 @@ from models import (
     iso,
     utcnow,
 )
+from models.common import aware
 
 COLLAPSE_SECONDS = 60
 
@@ -256,7 +256,7 @@ class OpApplier:
         now = utcnow()
         if (op_type.endswith('.update') and last is not None and last.op == op_type
                 and last.actor_id == self.user.id and last.entity_id == entity.id  # type: ignore[attr-defined]
-                and (now - _aware(last.at)).total_seconds() < COLLAPSE_SECONDS):
+                and (now - aware(last.at)).total_seconds() < COLLAPSE_SECONDS):
             merged_after = {**last.after, **after}
             merged_before = {**before, **last.before}
             last.after, last.before, last.at = merged_after, merged_before, now
@@ -300,6 +300,3 @@ class OpApplier:
 def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
     return {k: v.isoformat() if hasattr(v, 'isoformat') else v for k, v in values.items()}
 
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

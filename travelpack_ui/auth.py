@@ -9,6 +9,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from models import ApiToken, ListMember, MagicToken, PackingList, Role, User, iso, utcnow
+from models.common import aware
 
 from .db import Database
 from .errors import Invalid, NotFound, Unauthorized
@@ -78,7 +79,7 @@ class AuthService:
         """The token's row if it is still usable, without using it up (for the sign-in page a GET shows)."""
         with self.db.read() as session:
             row = session.get(MagicToken, digest(token or ''))
-        if row is None or row.used_at is not None or _aware(row.expires_at) <= utcnow():
+        if row is None or row.used_at is not None or aware(row.expires_at) <= utcnow():
             return None
         return row
 
@@ -220,7 +221,3 @@ class AuthService:
 def _token_public(row: ApiToken) -> dict[str, Any]:
     return {'id': row.id, 'name': row.name, 'created_at': iso(row.created_at), 'last_used_at': iso(row.last_used_at)}
 
-
-def _aware(moment: Any) -> Any:
-    from datetime import UTC
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

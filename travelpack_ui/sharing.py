@@ -20,6 +20,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from models import Action, Invitation, ListMember, PackingList, Role, ShareLink, User, higher, iso, utcnow
+from models.common import aware
 from models.roles import RANK
 
 from .errors import Conflict, DomainError, Forbidden, Gone, Invalid, NotFound
@@ -28,7 +29,6 @@ from .services import Services
 from .sharing_mail import InvitationPost
 from .sharing_rules import (
     addresses,
-    aware,
     check_one_owner,
     collaborator_public,
     grantable,

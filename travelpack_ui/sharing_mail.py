@@ -12,9 +12,9 @@ from nicegui import background_tasks
 from sqlmodel import Session, col, select
 
 from models import Invitation, PackingList, User
+from models.common import aware
 
 from .mailer import Mail, MailError
-from .sharing_rules import aware
 from .tokens import digest, random_token
 
 if TYPE_CHECKING:

@@ -1,5 +1,4 @@
 """Sharing's checks: what may be granted, what an invitation may carry, and the one-owner invariant."""
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlmodel import Session, func, select
@@ -71,6 +70,3 @@ def header_safe(text: str, what: str) -> None:
     if any(ch in text for ch in '\r\n'):
         raise Invalid(f'Line breaks in {what} cannot go into an email; please change it first.', code='invalid')
 
-
-def aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
