@@ -214,9 +214,10 @@ const ItemRow = {
         <template v-if="editable">
           <label class="tp-qty"><span aria-hidden="true">×</span>
             <input type="number" min="0" max="9999" step="1" inputmode="numeric" class="tp-input tp-num"
-                   :value="item.quantity" :aria-label="'Quantity of ' + item.name" @change="onQuantity"
+                   :value="'quantity' in drafts ? drafts.quantity : item.quantity" :aria-label="'Quantity of ' + item.name"
+                   @input="drafts.quantity = $event.target.value" @change="onQuantity"
                    @keydown.enter.prevent="$event.target.blur()"
-                   @focus="$emit('focusItem', item.id)" @blur="$emit('blurItem', item.id)"></label>
+                   @focus="startDraft('quantity', $event)" @blur="endDraft('quantity')"></label>
           <select class="tp-select" :aria-label="'Bag for ' + item.name" @change="onSelect('bag_id', $event)">
             <option value="" :selected="!item.bag_id">No bag</option>
             <option v-for="b in bags" :key="b.id" :value="b.id" :selected="b.id === item.bag_id">{{ b.name }}</option>
@@ -228,9 +229,11 @@ const ItemRow = {
           </select>
           <label class="tp-weight">
             <input type="number" min="0" :step="imperial ? 0.1 : 1" inputmode="decimal" class="tp-input tp-num"
-                   :value="weightValue" placeholder="–" :aria-label="'Weight of ' + item.name + (imperial ? ' in ounces' : ' in grams')"
-                   @change="onWeight" @keydown.enter.prevent="$event.target.blur()"
-                   @focus="$emit('focusItem', item.id)" @blur="$emit('blurItem', item.id)">
+                   :value="'weight' in drafts ? drafts.weight : weightValue" placeholder="–"
+                   :aria-label="'Weight of ' + item.name + (imperial ? ' in ounces' : ' in grams')"
+                   @input="drafts.weight = $event.target.value" @change="onWeight"
+                   @keydown.enter.prevent="$event.target.blur()"
+                   @focus="startDraft('weight', $event)" @blur="endDraft('weight')">
             <span class="tp-unit" aria-hidden="true">{{ imperial ? 'oz' : 'g' }}</span></label>
         </template>
         <template v-else>
@@ -267,7 +270,9 @@ const ItemRow = {
       </div>
     </div>`,
   data() {
-    return { editingName: false, nameDraft: "", notesOpen: false, notesDraft: "" };
+    // drafts: what is typed in a number field while it has focus. Vue re-applies a bound `value` to the DOM whenever
+    // the row re-renders (someone else's change to this item, an ack), which would wipe what is being typed.
+    return { editingName: false, nameDraft: "", notesOpen: false, notesDraft: "", drafts: {} };
   },
   computed: {
     imperial() {
@@ -336,6 +341,14 @@ const ItemRow = {
       this.editingName = false;
       this.$emit("blurItem", this.item.id);
       this.$nextTick(() => this.$refs.label && this.$refs.label.focus());
+    },
+    startDraft(field, event) {
+      this.drafts[field] = event.target.value;
+      this.$emit("focusItem", this.item.id);
+    },
+    endDraft(field) {
+      delete this.drafts[field];
+      this.$emit("blurItem", this.item.id);
     },
     onQuantity(event) {
       const raw = event.target.value.trim();
