@@ -1,7 +1,7 @@
 """TravelPack: wiring only. Settings → services → API → pages → ui.run."""
 import gc
 
-from nicegui import app, ui
+from nicegui import app, background_tasks, ui
 
 import pages.export
 import pages.home
@@ -32,6 +32,7 @@ install_error_handlers(app)
 app.add_middleware(ApiGuard)
 include_routers(app, auth_router(services), lists_router(services), sharing_router(services, sharing),
                 ws_router(services))
+app.on_startup(lambda: background_tasks.create(services.lists.purge_periodically(), name='empty the bin'))
 app.on_shutdown(services.writer.close)
 app.on_shutdown(services.db.dispose)
 

@@ -165,3 +165,24 @@ async def test_change_to_a_deleted_item_names_who_deleted_it(client, ana) -> Non
     response = await client.patch(f'{base}/items/{item["id"]}', json={'quantity': 2}, headers=ana)
     assert response.status_code == 404
     assert response.json() == {'detail': 'You removed Umbrella.', 'code': 'deleted'}
+
+
+async def test_the_bin_keeps_lists_for_30_days_then_empties(client, ana) -> None:
+    from datetime import timedelta
+
+    from models import PackingList, utcnow
+    from tests.helpers import services
+    kept, old = await create_list(client, ana, 'Kept'), await create_list(client, ana, 'Old')
+    for plist in (kept, old):
+        assert (await client.delete(f'/api/packing-lists/{plist["id"]}', headers=ana)).status_code == 204
+    with services().db.write() as session:
+        row = session.get(PackingList, old['id'])
+        row.deleted_at = utcnow() - timedelta(days=31)
+        session.add(row)
+        kept_row = session.get(PackingList, kept['id'])
+        kept_row.deleted_at = utcnow() - timedelta(days=29)
+        session.add(kept_row)
+    assert await services().lists.purge_bin() == 1
+    assert [b['name'] for b in (await client.get('/api/packing-lists/bin', headers=ana)).json()] == ['Kept']
+    assert (await client.post(f'/api/packing-lists/{old["id"]}/restore', headers=ana)).status_code == 404
+    assert (await client.post(f'/api/packing-lists/{kept["id"]}/restore', headers=ana)).status_code == 200

@@ -3,11 +3,14 @@
 Changes inside a list go through `OpService`; the list itself is created, binned, restored and duplicated here,
 through the same writer, and announced on `lifecycle` so that rooms and sockets can react.
 """
+import asyncio
+import logging
 from datetime import timedelta
 from typing import Any
 
 from nicegui import Event
 from sqlalchemy import case
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, col, func, select
 
 from models import (
@@ -32,6 +35,7 @@ from .db import Database
 from .errors import Forbidden, NotFound
 from .ops import Writer
 
+log = logging.getLogger(__name__)
 ENTITY_ORDER = (('categories', Category), ('bags', Bag), ('travelers', Traveler), ('items', Item))
 
 
@@ -194,6 +198,18 @@ class ListService:
                 session.delete(plist)
             return len(old)
         return await self.writer.run(work)
+
+    async def purge_periodically(self, *, every_s: float = 3600.0) -> None:
+        """Empty old lists out of the bin, now and then every hour, for as long as the app runs."""
+        while True:
+            try:
+                purged = await self.purge_bin()
+            except SQLAlchemyError:
+                log.exception('Could not empty the bin; will try again')
+            else:
+                if purged:
+                    log.info('Deleted %d lists that were in the bin for more than %d days', purged, self.bin_days)
+            await asyncio.sleep(every_s)
 
     # --- helpers -------------------------------------------------------------------------------------------------
 
