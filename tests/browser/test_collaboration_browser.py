@@ -1,8 +1,11 @@
 """Two people in two browsers on one list: each sees the other here, the other's focus, the other's edits."""
+import httpx
 from playwright.async_api import Browser, Locator, Page, expect
 
-from tests.browser.conftest import two_people_on_a_list
+from tests.browser.conftest import sign_in, two_people_on_a_list
+from tests.helpers import api_sign_in
 from tests.mailbox import Mailbox
+from tests.ws_client import opened
 
 
 async def test_two_people_see_each_other_focus_and_edits(browser: Browser, server, mailbox: Mailbox) -> None:
@@ -27,6 +30,42 @@ async def test_two_people_see_each_other_focus_and_edits(browser: Browser, serve
     await people.ben_context.close()  # ben leaves: his avatar goes within a few seconds
     await expect(here(ana).get_by_role('img', name='ben', exact=True)).to_have_count(0, timeout=15_000)
     await people.ana_context.close()
+
+
+
+
+async def test_a_browser_and_an_api_socket_see_each_other(browser: Browser, server, mailbox: Mailbox) -> None:
+    """Presence counts everyone connected by any means: a script's socket shows up in the page, and back."""
+    context = await browser.new_context()
+    page = await context.new_page()
+    await sign_in(page, server.base_url, mailbox, 'ana@example.com')
+    async with httpx.AsyncClient(base_url=server.base_url) as api:
+        ana_headers = await api_sign_in(api, mailbox, 'ana@example.com')
+        ben_headers = await api_sign_in(api, mailbox, 'ben@example.com')
+        plist = (await api.post('/api/packing-lists', json={'name': 'Ski'}, headers=ana_headers)).json()
+        item = (await api.post(f'/api/packing-lists/{plist["id"]}/items', json={'name': 'Goggles'},
+                               headers=ana_headers)).json()
+        link = (await api.post(f'/api/packing-lists/{plist["id"]}/share-links', json={'role': 'editor'},
+                               headers=ana_headers)).json()
+        await api.post('/api/invitations/accept', json={'token': link['url'].rsplit('/', 1)[1]}, headers=ben_headers)
+    await page.goto(f'{server.base_url}/lists/{plist["id"]}')
+    async with opened(server, plist['id'], ben_headers['Authorization'].split(' ', 1)[1]) as script:
+        await script.expect(lambda m: m['type'] == 'snapshot')
+        await expect(here(page).get_by_role('img', name='ben', exact=True)).to_be_visible()
+        await script.send({'type': 'focus', 'item_id': item['id']})
+        await expect(page.get_by_role('img', name='ben is editing')).to_be_visible()
+        ack = await script.ops({'op_id': 'script-1', 'type': 'item.update', 'id': item['id'],
+                                'fields': {'quantity': 2}})
+        assert ack['results'][0]['status'] == 'applied'
+        await expect(page.get_by_label('Quantity of Goggles')).to_have_value('2')
+        await page.get_by_role('checkbox', name='Goggles').check()
+        change = await script.expect(lambda m: m['type'] == 'change' and m['entity'].get('packed') is True)
+        assert change['op'] == 'item.update' and change['actor']['display_name'] == 'ana'
+        presence = await script.expect(lambda m: m['type'] == 'presence'
+                                       and {u['display_name'] for u in m['users']} == {'ana', 'ben'})
+        assert next(u for u in presence['users'] if u['display_name'] == 'ben')['item_id'] == item['id']
+    await expect(here(page).get_by_role('img', name='ben', exact=True)).to_have_count(0)  # the script left
+    await context.close()
 
 
 def here(page: Page) -> Locator:
