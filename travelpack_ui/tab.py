@@ -77,7 +77,8 @@ class ListTab:
 
     async def _on_op(self, event: Any) -> None:
         raw = event.args.get('ops') if isinstance(event.args, dict) else None
-        if not isinstance(raw, list) or len(raw) > 2000:
+        if not isinstance(raw, list) or len(raw) > 500:
+            log.warning('Ignored a malformed op event from tab %s', self.key)  # the browser never sends one
             return
         ops, invalid = [], []
         for item in raw:
