@@ -45,6 +45,7 @@ class Settings(BaseSettings):
     ws_burst: int = 50
     ws_rate_per_s: float = 20.0
     reconnect_timeout_s: float = 60.0
+    heartbeat_s: float = 5.0
     bin_days: int = 30
     burst_window_s: float = Field(default=0.25, description='while a burst lasts, tabs get one push per window')
     presence_interval_s: float = Field(default=0.5, description='at most one presence message per window')

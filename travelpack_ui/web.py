@@ -72,3 +72,12 @@ def install_web(app: FastAPI, settings: Settings) -> None:
     app.add_middleware(NoStore)
     # NiceGUI's socket accepts every origin by default; a browser from elsewhere must not drive our tabs
     core.sio.eio.cors_allowed_origins = sorted(settings.origins)
+    app.on_startup(lambda: quick_heartbeats(settings))
+
+
+def quick_heartbeats(settings: Settings) -> None:
+    """Notice a dead connection within seconds (presence drops it), while the tab itself keeps its place for
+    `reconnect_timeout_s` (a phone in a tunnel). NiceGUI derives the pings from the reconnect timeout at start-up,
+    which for a generous timeout means a minute before anyone notices; this runs after it."""
+    core.sio.eio.ping_interval = min(core.sio.eio.ping_interval, settings.heartbeat_s)
+    core.sio.eio.ping_timeout = min(core.sio.eio.ping_timeout, settings.heartbeat_s)
