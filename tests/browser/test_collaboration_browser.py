@@ -1,4 +1,6 @@
 """Two people in two browsers on one list: each sees the other here, the other's focus, the other's edits."""
+import re
+
 import httpx
 from playwright.async_api import Browser, Locator, Page, expect
 
@@ -21,6 +23,8 @@ async def test_two_people_see_each_other_focus_and_edits(browser: Browser, serve
     await ben.get_by_label('Quantity of Tent').fill('3')
     await ben.get_by_label('Quantity of Tent').press('Enter')
     await expect(ana.get_by_label('Quantity of Tent')).to_have_value('3')
+    attribution = ana.get_by_test_id('attribution').first  # who added it, who changed it last, and when
+    await expect(attribution).to_have_attribute('title', re.compile(r'^added by ana .*· changed by ben just now$'))
     await ben.get_by_label('Add item').focus()  # leaving the item takes the mark away
     await expect(ana.get_by_role('img', name='ben is editing')).to_have_count(0)
 
