@@ -31,3 +31,27 @@ async def test_an_offline_edit_replaces_a_value_and_both_people_are_told(browser
     await expect(ben.get_by_label('Quantity of Towel')).to_have_value('4')
     await expect(ana.get_by_label('Quantity of Towel')).to_have_value('4')
     await people.close()
+
+
+async def test_an_edit_to_an_item_someone_removed_says_so_and_offers_restore(browser: Browser, server,
+                                                                               mailbox: Mailbox) -> None:
+    people = await two_people_on_a_list(browser, server, mailbox, list_name='Camping', item_name='Tent')
+    ana, ben = people.ana, people.ben
+    await ben.get_by_role('button', name='Got it').click()
+    await expect(ben.get_by_label('Quantity of Tent')).to_have_value('1')
+
+    await people.ben_context.set_offline(True)
+    await ben.evaluate('window.socket.io.engine.close()')
+    await ben.get_by_label('Quantity of Tent').fill('2')
+    await ben.get_by_label('Quantity of Tent').press('Enter')
+
+    await ana.get_by_label('Delete Tent').click()
+    await expect(ana.get_by_role('checkbox', name='Tent')).to_have_count(0)
+
+    await people.ben_context.set_offline(False)
+    await expect(ben.get_by_text('ana removed Tent.')).to_be_visible(timeout=20_000)
+    await expect(ben.get_by_role('checkbox', name='Tent')).to_have_count(0)  # nothing refused is shown as saved
+    await ben.get_by_test_id('toast').filter(has_text='ana removed Tent.').get_by_role('button', name='Restore').click()
+    await expect(ana.get_by_role('checkbox', name='Tent')).to_be_visible()
+    await expect(ben.get_by_label('Quantity of Tent')).to_have_value('1')  # back with its last values
+    await people.close()
