@@ -26,6 +26,7 @@ import socketio
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from bench.tabs import page_model, socket_url  # noqa: E402
+from tests.live import live_server  # noqa: E402
 
 LINK = re.compile(r'Mail to (\S+): .*? (http\S+/auth/magic\?token=(\S+))')
 CLK_TCK = os.sysconf('SC_CLK_TCK')
@@ -84,44 +85,16 @@ class Server:
 
 @contextmanager
 def server(env: dict[str, str] | None = None, keep: bool = False) -> Iterator[Server]:
-    """Start the app in a temporary data dir (SQLite) and stop it afterwards."""
+    """Start the app in a temporary data dir (SQLite) and stop it afterwards (the tests' own live server)."""
     raise_fd_limit()
-    port = free_port()
     data_dir = Path(tempfile.mkdtemp(prefix='tp-bench-'))
-    child_env = {k: v for k, v in os.environ.items() if not k.startswith(('TRAVELPACK_', 'NICEGUI_', 'PYTEST_'))}
-    child_env.update({'TRAVELPACK_HOST': '127.0.0.1', 'TRAVELPACK_PORT': str(port),
-                      'TRAVELPACK_BASE_URL': f'http://localhost:{port}', 'TRAVELPACK_DATA_DIR': str(data_dir),
-                      'TRAVELPACK_MAGIC_LINK_IP_LIMIT': '1000000', 'TRAVELPACK_MAGIC_LINK_EMAIL_LIMIT': '1000',
-                      'PYTHONUNBUFFERED': '1'})
-    child_env.update(env or {})
-    log_path = data_dir / 'server.log'
-    with log_path.open('w') as log_file:
-        process = subprocess.Popen([sys.executable, str(ROOT / 'main.py')], cwd=data_dir, env=child_env,
-                                   stdout=log_file, stderr=subprocess.STDOUT)
-    srv = Server(port=port, process=process, log_path=log_path, data_dir=data_dir)
+    limits = {'TRAVELPACK_MAGIC_LINK_IP_LIMIT': '1000000', 'TRAVELPACK_MAGIC_LINK_EMAIL_LIMIT': '1000'}
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f'the server exited early:\n{srv.log()}')
-            try:
-                if httpx.get(f'{srv.url}/signin', timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f'the server did not start:\n{srv.log()}')
-            time.sleep(0.1)
-        yield srv
+        with live_server(data_dir, env={**limits, **(env or {})}) as running:
+            yield Server(port=running.port, process=running.process, log_path=running.log_path, data_dir=data_dir)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
         if keep:
-            print(f'server log kept in {log_path}')
+            print(f'server log kept in {data_dir / "server.log"}')
 
 
 # --- users -----------------------------------------------------------------------------------------------------

@@ -19,6 +19,8 @@ class LiveServer:
     base_url: str
     port: int
     log_path: Path
+    process: subprocess.Popen
+    data_dir: Path
 
     def log(self) -> str:
         return self.log_path.read_text(errors='replace')
@@ -48,17 +50,17 @@ def live_server(data_dir: Path, *, env: dict[str, str] | None = None, host: str 
                                    stdout=log_file, stderr=subprocess.STDOUT)
     try:
         _wait_until_up(f'http://127.0.0.1:{port}', process, log_path)
-        yield LiveServer(base_url=base_url, port=port, log_path=log_path)
+        yield LiveServer(base_url=base_url, port=port, log_path=log_path, process=process, data_dir=data_dir)
     finally:
         process.terminate()
         try:
-            process.wait(timeout=10)
+            process.wait(timeout=15)
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
 
 
-def _wait_until_up(url: str, process: subprocess.Popen, log_path: Path, timeout: float = 30.0) -> None:
+def _wait_until_up(url: str, process: subprocess.Popen, log_path: Path, timeout: float = 60.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
