@@ -189,3 +189,23 @@ async def test_export_csv_and_printable_view_show_text_not_html(user: User, mail
     assert '&lt;b&gt;Sunscreen&lt;/b&gt;' in html and '<b>Sunscreen</b>' not in html
     stranger = await user.http_client.get('/lists/00000000-0000-4000-8000-00000000dead/export.csv')
     assert stranger.status_code == 404
+
+
+async def test_a_resync_rechecks_access_before_sending_the_list(user: User, mailbox: Mailbox) -> None:
+    """Even if no event told the tab (membership removed straight in the database), a re-sync re-reads the role."""
+    await browser_sign_in(user, mailbox, 'vic@example.com')
+    owner = await _make_user('own@example.com')
+    from sqlmodel import delete
+
+    from models import ListCreate, ListMember
+    plist = await services().lists.create(ListCreate(name='Family'), user=owner)
+    with services().db.write() as session:
+        session.add(ListMember(list_id=plist['id'], user_id=_user_id('vic@example.com'), role='editor'))
+    await user.open(f'/lists/{plist["id"]}')
+    table = user.find(kind=ItemTable).elements.pop()
+    with services().db.write() as session:
+        session.exec(delete(ListMember).where(ListMember.user_id == _user_id('vic@example.com')))
+    await services().ops.apply(plist['id'], [Op(op_id='x', type='item.create', fields={'name': 'Secret'})], user=owner)
+    await table_event(user, table, 'resync', {'version': 0})
+    assert all('Secret' not in sent['item_names'] for sent in table.sent_snapshots)
+    await user.should_see('You no longer have access to this list.')

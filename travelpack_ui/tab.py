@@ -98,8 +98,18 @@ class ListTab:
             self._resync()
 
     def _resync(self) -> None:
-        if not self.ended:
+        if self._still_allowed():
             self.table.load(self.room.snapshot())
+
+    def _still_allowed(self) -> bool:
+        """Re-read the role before handing out the whole list or re-joining its updates; end the tab if it is gone."""
+        if self.ended:
+            return False
+        self.role = self.services.lists.role_of(self.room.list_id, self.user.id)
+        if self.role is None:
+            self._end('You no longer have access to this list.')
+            return False
+        return True
 
     def _on_focus(self, event: Any) -> None:
         item_id = event.args.get('item_id') if isinstance(event.args, dict) else None
@@ -109,7 +119,7 @@ class ListTab:
             self.room.focus(self.key, self.user.id, item_id)
 
     async def _on_connect(self) -> None:
-        if self.ended:
+        if not self._still_allowed():  # a reconnect after access ended must not re-join the list's updates
             return
         for socket_id in list(self.client._socket_to_document_id):
             if not socket_id.startswith('test-'):
