@@ -184,10 +184,9 @@ class SharingService:
 
     async def mark_welcomed(self, list_id: str, user_id: str) -> None:
         def work(session: Session) -> None:
-            member = session.get(ListMember, (list_id, user_id))
-            if member is not None and not member.welcomed:
-                member.welcomed = True
-                session.add(member)
+            # one conditional statement: a member removed meanwhile simply matches no row
+            session.execute(update(ListMember).where(col(ListMember.list_id) == list_id,
+                                                     col(ListMember.user_id) == user_id).values(welcomed=True))
         await self.writer.run(work)
 
     # --- invitations ---------------------------------------------------------------------------------------------
