@@ -9,15 +9,15 @@ import pages.list_page
 import pages.onboarding
 import pages.profile
 import pages.signin
-from travelpack_ui.api_auth import auth_router
-from travelpack_ui.api_errors import ApiGuard, install_error_handlers
-from travelpack_ui.api_lists import lists_router
-from travelpack_ui.api_sharing import sharing_router
-from travelpack_ui.api_ws import ws_router
+from travelpack_ui.api.auth import auth_router
+from travelpack_ui.api.errors import ApiGuard, install_error_handlers
+from travelpack_ui.api.lists import lists_router
+from travelpack_ui.api.sharing import sharing_router
+from travelpack_ui.api.ws import ws_router
+from travelpack_ui.core.settings import Settings
+from travelpack_ui.core.web import configure_logging, include_routers, install_web
 from travelpack_ui.services import build_services
-from travelpack_ui.settings import Settings
-from travelpack_ui.sharing import build_sharing
-from travelpack_ui.web import configure_logging, include_routers, install_web
+from travelpack_ui.sharing.service import build_sharing
 
 configure_logging()
 gc.set_threshold(50_000, 50, 1_000)  # GC pauses, not CPU, made most latency spikes (DESIGN.md)

@@ -26,7 +26,7 @@ import socketio
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from bench.tabs import page_model, socket_url  # noqa: E402
-from tests.live import live_server  # noqa: E402
+from tests.support.live import live_server  # noqa: E402
 
 LINK = re.compile(r'Mail to (\S+): .*? (http\S+/auth/magic\?token=(\S+))')
 CLK_TCK = os.sysconf('SC_CLK_TCK')

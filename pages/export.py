@@ -9,9 +9,9 @@ from fastapi.responses import RedirectResponse
 from nicegui import app, ui
 
 from models import Action
-from travelpack_ui.errors import DomainError
+from travelpack_ui.auth.browser import signed_in_user, to_sign_in
+from travelpack_ui.core.errors import DomainError
 from travelpack_ui.services import Services
-from travelpack_ui.session import signed_in_user, to_sign_in
 
 COLUMNS = ('category', 'name', 'quantity', 'packed', 'bag', 'traveler', 'weight_grams', 'notes')
 

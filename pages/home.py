@@ -6,11 +6,11 @@ from nicegui import ui
 from pydantic import ValidationError
 
 from models import ListCreate, Op, new_id
-from travelpack_ui.apply import validation_sentence
+from travelpack_ui.auth.browser import signed_in_user, to_sign_in
 from travelpack_ui.components.frame import frame
-from travelpack_ui.errors import DomainError
+from travelpack_ui.core.errors import DomainError
+from travelpack_ui.lists.applier import validation_sentence
 from travelpack_ui.services import Services
-from travelpack_ui.session import signed_in_user, to_sign_in
 
 
 def register(services: Services) -> None:

@@ -5,19 +5,19 @@ from fastapi.responses import RedirectResponse
 from nicegui import ui
 
 from models import Action, Op, User, can, new_id
-from travelpack_ui.apply import actor_of
+from travelpack_ui.auth.browser import signed_in_user, to_sign_in
 from travelpack_ui.components.activity_feed import activity_feed
 from travelpack_ui.components.avatars import avatar_stack
 from travelpack_ui.components.frame import frame
 from travelpack_ui.components.item_table import ItemTable
 from travelpack_ui.components.lazy_menu import lazy_menu
 from travelpack_ui.components.share_dialog import share_button, welcome_dialog
-from travelpack_ui.errors import DomainError
-from travelpack_ui.rooms import Room
+from travelpack_ui.core.errors import DomainError
+from travelpack_ui.lists.applier import actor_of
+from travelpack_ui.live.rooms import Room
+from travelpack_ui.live.tab import ListTab
 from travelpack_ui.services import Services
-from travelpack_ui.session import signed_in_user, to_sign_in
-from travelpack_ui.sharing import SharingService
-from travelpack_ui.tab import ListTab
+from travelpack_ui.sharing.service import SharingService
 
 
 def register(services: Services, sharing: SharingService) -> None:

@@ -7,11 +7,11 @@ from nicegui import ui
 
 from models import User
 from pages.signin import sign_in_form
+from travelpack_ui.auth.browser import signed_in_user
 from travelpack_ui.components.frame import frame
-from travelpack_ui.errors import DomainError, Gone
+from travelpack_ui.core.errors import DomainError, Gone
 from travelpack_ui.services import Services
-from travelpack_ui.session import signed_in_user
-from travelpack_ui.sharing import BadToken, SharingService, TokenInfo
+from travelpack_ui.sharing.service import BadToken, SharingService, TokenInfo
 
 ALLOWS = {'editor': 'add, change and pack items', 'viewer': 'see the list and follow the packing'}
 

@@ -8,9 +8,9 @@ from pydantic import ValidationError
 
 from models import UserPublic
 from models.common import clean_name
+from travelpack_ui.auth.browser import sign_out, signed_in_user, to_sign_in
 from travelpack_ui.components.frame import frame
 from travelpack_ui.services import Services
-from travelpack_ui.session import sign_out, signed_in_user, to_sign_in
 
 
 def register(services: Services) -> None:

@@ -2,11 +2,11 @@
 from fastapi.responses import RedirectResponse
 from nicegui import ui
 
-from travelpack_ui.auth import safe_next
+from travelpack_ui.auth.browser import sign_in, sign_out, signed_in_user
+from travelpack_ui.auth.service import safe_next
 from travelpack_ui.components.frame import frame
-from travelpack_ui.errors import DomainError
+from travelpack_ui.core.errors import DomainError
 from travelpack_ui.services import Services
-from travelpack_ui.session import sign_in, sign_out, signed_in_user
 
 
 def register(services: Services) -> None:

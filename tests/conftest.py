@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from tests.helpers import api_sign_in
-from tests.mailbox import Mailbox
+from tests.support.helpers import api_sign_in
+from tests.support.mailbox import Mailbox
 
 POSTGRES_URL = os.environ.get('TRAVELPACK_TEST_POSTGRES_URL', '')
 
@@ -79,7 +79,7 @@ async def client(user):
 @pytest.fixture
 def server(tmp_path, database_url: str, mailbox: Mailbox):
     """A real server (`python main.py`) on a free port, mailing to the test SMTP server, with a fresh database."""
-    from tests.live import live_server
+    from tests.support.live import live_server
     env = {'TRAVELPACK_DATABASE_URL': database_url, 'TRAVELPACK_SMTP_HOST': '127.0.0.1',
            'TRAVELPACK_SMTP_PORT': str(mailbox.port), 'TRAVELPACK_SMTP_STARTTLS': 'false'}
     with live_server(tmp_path / 'live', env=env) as running:

@@ -1,13 +1,14 @@
 """The object graph: `main.py` builds one `Services` and hands it to the API and every page."""
 from dataclasses import dataclass
 
-from .auth import AuthService
-from .db import Database
-from .lists import ListService
-from .mailer import Mailer
-from .ops import OpService, Writer
-from .rooms import Rooms
-from .settings import Settings
+from travelpack_ui.auth.service import AuthService
+from travelpack_ui.core.db import Database
+from travelpack_ui.core.mailer import Mailer
+from travelpack_ui.core.settings import Settings
+from travelpack_ui.core.writer import Writer
+from travelpack_ui.lists.ops import OpService
+from travelpack_ui.lists.service import ListService
+from travelpack_ui.live.rooms import Rooms
 
 
 @dataclass

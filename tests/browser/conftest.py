@@ -7,9 +7,9 @@ import httpx
 import pytest
 from playwright.async_api import Browser, BrowserContext, Page, async_playwright
 
-from tests.helpers import api_sign_in
-from tests.live import LiveServer
-from tests.mailbox import Mailbox
+from tests.support.helpers import api_sign_in
+from tests.support.live import LiveServer
+from tests.support.mailbox import Mailbox
 
 CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
                  '--disable-sync', '--no-first-run', '--disable-quic', '--disable-dev-shm-usage']

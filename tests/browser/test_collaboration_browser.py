@@ -5,9 +5,9 @@ import httpx
 from playwright.async_api import Browser, Locator, Page, expect
 
 from tests.browser.conftest import sign_in, two_people_on_a_list
-from tests.helpers import api_sign_in
-from tests.mailbox import Mailbox
-from tests.ws_client import opened
+from tests.support.helpers import api_sign_in
+from tests.support.mailbox import Mailbox
+from tests.support.ws_client import opened
 
 
 async def test_two_people_see_each_other_focus_and_edits(browser: Browser, server, mailbox: Mailbox) -> None:

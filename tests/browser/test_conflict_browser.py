@@ -2,7 +2,7 @@
 from playwright.async_api import Browser, expect
 
 from tests.browser.conftest import two_people_on_a_list
-from tests.mailbox import Mailbox
+from tests.support.mailbox import Mailbox
 
 
 async def test_an_offline_edit_replaces_a_value_and_both_people_are_told(browser: Browser, server,

@@ -2,7 +2,7 @@
 from playwright.async_api import Browser, Page, expect
 
 from tests.browser.conftest import sign_in
-from tests.mailbox import Mailbox
+from tests.support.mailbox import Mailbox
 
 
 async def new_list(page: Page, name: str) -> None:

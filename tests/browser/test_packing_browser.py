@@ -2,7 +2,7 @@
 from playwright.async_api import Browser, expect
 
 from tests.browser.conftest import sign_in
-from tests.mailbox import Mailbox
+from tests.support.mailbox import Mailbox
 
 
 async def test_sign_in_add_and_pack_and_a_second_tab_follows_live(browser: Browser, server, mailbox: Mailbox) -> None:

@@ -3,8 +3,8 @@ import httpx
 from playwright.async_api import Browser, expect
 
 from tests.browser.conftest import sign_in
-from tests.helpers import api_sign_in
-from tests.mailbox import Mailbox
+from tests.support.helpers import api_sign_in
+from tests.support.mailbox import Mailbox
 
 
 async def test_share_by_link_onboard_edit_and_remove(browser: Browser, server, mailbox: Mailbox) -> None:

@@ -5,8 +5,7 @@ from contextlib import contextmanager
 from nicegui import ui
 
 from models import User
-
-from .lazy_menu import lazy_menu
+from travelpack_ui.components.lazy_menu import lazy_menu
 
 STYLE = '''
 <style>

@@ -10,10 +10,9 @@ from typing import Any
 from nicegui import background_tasks, ui
 
 from models import Role, User
-
-from ..errors import DomainError
-from ..services import Services
-from ..sharing import SharingService
+from travelpack_ui.core.errors import DomainError
+from travelpack_ui.services import Services
+from travelpack_ui.sharing.service import SharingService
 
 STATUS_TEXT = {'sent': 'sent', 'not_sent': 'not yet sent', 'failed': 'failed', 'accepted': 'accepted',
                'expired': 'expired', 'revoked': 'revoked'}

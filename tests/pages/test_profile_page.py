@@ -1,0 +1,60 @@
+"""The profile page: name and units, personal access tokens, export of all my data, account deletion."""
+from nicegui.testing import User
+
+from tests.pages.test_collaboration_pages import click
+from tests.pages.test_pages import _user_id
+from tests.support.helpers import browser_sign_in, services
+from tests.support.mailbox import Mailbox
+
+
+async def test_change_name_and_units(user: User, mailbox: Mailbox) -> None:
+    await browser_sign_in(user, mailbox, 'ana@example.com')
+    await user.open('/profile')
+    user.find(marker='display-name').clear().type('Ana Lima')
+    with user:
+        user.find(marker='units').elements.pop().value = 'imperial'
+    user.find(marker='save-profile').click()
+    await user.should_see('Saved', retries=30)
+    account = services().auth.user(_user_id('ana@example.com'))
+    assert (account.display_name, account.initials, account.units) == ('Ana Lima', 'AL', 'imperial')
+    user.find(marker='display-name').clear().type('x' * 201)
+    user.find(marker='save-profile').click()
+    await user.should_see('Display name: must be at most 200 characters', retries=30)
+
+
+async def test_personal_access_token_from_the_page(user: User, mailbox: Mailbox) -> None:
+    await browser_sign_in(user, mailbox, 'ana@example.com')
+    await user.open('/profile')
+    user.find('Token name').type('backup script')
+    user.find('Create token').click()
+    await user.should_see('Copy it now', retries=30)
+    shown = next(e.text for e in user.find('Copy it now').elements)
+    token = shown.rsplit(' ', 1)[1]
+    me = await user.http_client.get('/api/user/me', headers={'Authorization': f'Bearer {token}'})
+    assert me.status_code == 200 and me.json()['email'] == 'ana@example.com'
+    user.find('Revoke').click()
+    for _ in range(50):
+        revoked = await user.http_client.get('/api/user/me', headers={'Authorization': f'Bearer {token}'})
+        if revoked.status_code == 401:
+            break
+    assert revoked.status_code == 401
+
+
+async def test_export_and_delete_account(user: User, mailbox: Mailbox) -> None:
+    await browser_sign_in(user, mailbox, 'ana@example.com')
+    from models import ListCreate
+    ana = services().auth.user(_user_id('ana@example.com'))
+    plist = await services().lists.create(ListCreate(name='Lisbon'), user=ana)
+    export = await user.http_client.get('/profile/export.json')
+    assert export.status_code == 200
+    assert export.json()['user']['email'] == 'ana@example.com'
+    assert [entry['name'] for entry in export.json()['lists']] == ['Lisbon']
+    await user.open('/profile')
+    user.find('Delete my account').click()  # opens the confirmation
+    await user.should_see('Delete your account and every list you own?')
+    confirm = [b for b in user.find('Delete my account').elements if b.props.get('unelevated')]
+    assert confirm
+    await click(user, confirm[0])
+    await user.should_see('Sign in to TravelPack', retries=50)
+    assert services().auth.user(ana.id) is None
+    assert services().lists.role_of(plist['id'], ana.id) is None

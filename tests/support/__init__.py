@@ -1,0 +1,1 @@
+"""Test support: real mail server, real server processes, sign-in helpers."""

@@ -1,0 +1,74 @@
+"""A real TravelPack server in a subprocess (`python main.py`), for WebSocket, browser and load tests."""
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@dataclass
+class LiveServer:
+    base_url: str
+    port: int
+    log_path: Path
+    process: subprocess.Popen
+    data_dir: Path
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors='replace')
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(('127.0.0.1', 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def live_server(data_dir: Path, *, env: dict[str, str] | None = None, host: str = 'localhost') -> Iterator[LiveServer]:
+    """Start `main.py` on a free port with its own data dir; the TRAVELPACK_* variables of `env` win."""
+    port = free_port()
+    base_url = f'http://{host}:{port}'
+    child_env = {k: v for k, v in os.environ.items()
+                 if not k.startswith(('PYTEST_', 'NICEGUI_')) and not k.startswith('TRAVELPACK_')}
+    child_env.update({'TRAVELPACK_HOST': '127.0.0.1', 'TRAVELPACK_PORT': str(port), 'TRAVELPACK_BASE_URL': base_url,
+                      'TRAVELPACK_DATA_DIR': str(data_dir), 'PYTHONUNBUFFERED': '1'})
+    child_env.update(env or {})
+    child_env['TRAVELPACK_BASE_URL'] = child_env.get('TRAVELPACK_BASE_URL', base_url)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    log_path = data_dir / 'server.log'
+    with log_path.open('w') as log_file:
+        process = subprocess.Popen([sys.executable, str(ROOT / 'main.py')], cwd=data_dir, env=child_env,
+                                   stdout=log_file, stderr=subprocess.STDOUT)
+    try:
+        _wait_until_up(f'http://127.0.0.1:{port}', process, log_path)
+        yield LiveServer(base_url=base_url, port=port, log_path=log_path, process=process, data_dir=data_dir)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def _wait_until_up(url: str, process: subprocess.Popen, log_path: Path, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f'the server exited early:\n{log_path.read_text(errors="replace")}')
+        try:
+            if httpx.get(f'{url}/signin', timeout=1.0).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.1)
+    raise RuntimeError(f'the server did not answer within {timeout} s:\n{log_path.read_text(errors="replace")}')

@@ -1,0 +1,104 @@
+"""The API's edge: one error shape ({"detail", "code"}), content-type and body-size checks, no stack traces."""
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from travelpack_ui.core.errors import DomainError, TooMany
+
+log = logging.getLogger(__name__)
+MAX_BODY = 1_000_000
+
+
+def error_response(status: int, detail: str, code: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse({'detail': detail, 'code': code}, status_code=status, headers=headers)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(DomainError)
+    async def _domain(_: Request, error: DomainError) -> JSONResponse:
+        headers = {'Retry-After': str(error.retry_after)} if isinstance(error, TooMany) else None
+        return error_response(error.status, error.detail, error.code, headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_: Request, error: RequestValidationError) -> JSONResponse:
+        problems = error.errors()
+        if any(p.get('type') == 'json_invalid' for p in problems):
+            return error_response(400, 'The request body is not valid JSON.', 'invalid_json')
+        return error_response(422, validation_detail(problems), 'invalid')
+
+
+def validation_detail(problems: Any) -> str:
+    if not problems:
+        return 'The request is not valid.'
+    first = problems[0]
+    where = '.'.join(str(p) for p in first.get('loc', ()) if p not in ('body', 'query', 'path')) or 'body'
+    message = str(first.get('msg', 'is not valid')).removeprefix('Value error, ')
+    return f'{where}: {message}'
+
+
+class ApiGuard:
+    """ASGI middleware for /api: JSON bodies only (415), at most 1 MB (413), and no 500 page with a trace."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope['type'] != 'http' or not scope['path'].startswith('/api/'):
+            await self.app(scope, receive, send)
+            return
+        headers = {k.decode('latin-1').lower(): v.decode('latin-1') for k, v in scope.get('headers', [])}
+        if scope['method'] in ('POST', 'PATCH', 'PUT'):
+            length = headers.get('content-length')
+            if length is not None and length.isdigit() and int(length) > MAX_BODY:
+                await _send_error(send, 413, 'The request body is larger than 1 MB.', 'too_large')
+                return
+            has_body = (length not in (None, '0')) or 'transfer-encoding' in headers
+            content_type = headers.get('content-type', '').split(';')[0].strip().lower()
+            if has_body and content_type != 'application/json':
+                await _send_error(send, 415, 'Send JSON, with "Content-Type: application/json".', 'unsupported_media')
+                return
+            receive = _limited(receive)
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            if message['type'] == 'http.response.start':
+                started = True
+            await send(message)
+        try:
+            await self.app(scope, receive, tracking_send)
+        except _BodyTooLarge:
+            if not started:
+                await _send_error(send, 413, 'The request body is larger than 1 MB.', 'too_large')
+        except Exception:
+            log.exception('Unexpected error in %s %s', scope['method'], scope['path'])
+            if not started:
+                await _send_error(send, 500, 'Something went wrong on our side; nothing was changed.', 'internal')
+
+
+class _BodyTooLarge(Exception):
+    pass
+
+
+def _limited(receive: Receive) -> Receive:
+    seen = 0
+
+    async def wrapped() -> Message:
+        nonlocal seen
+        message = await receive()
+        if message['type'] == 'http.request':
+            seen += len(message.get('body', b''))
+            if seen > MAX_BODY:
+                raise _BodyTooLarge
+        return message
+    return wrapped
+
+
+async def _send_error(send: Send, status: int, detail: str, code: str) -> None:
+    response = error_response(status, detail, code)
+    await send({'type': 'http.response.start', 'status': status, 'headers': response.raw_headers})
+    await send({'type': 'http.response.body', 'body': response.body})

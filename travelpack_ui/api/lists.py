@@ -1,0 +1,125 @@
+"""REST: packing lists, the entities inside them, batched ops and the activity feed.
+
+Every change here becomes an op and goes through `OpService.apply`, like a click in a tab.
+"""
+import uuid
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Depends, Query, Response
+
+from models import Action, ListCreate, Op, OpsRequest, User
+from travelpack_ui.api.deps import bearer_user
+from travelpack_ui.core.errors import STATUS_OF_CODE, DomainError, Invalid
+from travelpack_ui.services import Services
+
+KINDS = {'items': 'item', 'categories': 'category', 'bags': 'bag', 'travelers': 'traveler'}
+
+
+class OpRejected(DomainError):
+    """A single-entity call whose op was rejected: the op's code decides the status."""
+
+    def __init__(self, code: str, detail: str) -> None:
+        super().__init__(detail, code=code)
+        self.status = STATUS_OF_CODE.get(code, 422)
+
+
+def lists_router(services: Services) -> APIRouter:
+    router = APIRouter(prefix='/api/packing-lists', tags=['packing lists'])
+    lists, ops = services.lists, services.ops
+    CurrentUser = Annotated[User, Depends(bearer_user(services.auth))]
+
+    async def one_op(list_id: str, user: User, op_type: str, *, entity_id: str | None = None,
+                     fields: dict[str, Any] | None = None, base_version: Any = None) -> dict[str, Any]:
+        if base_version is not None and (not isinstance(base_version, int) or isinstance(base_version, bool)
+                                         or base_version < 0):
+            raise Invalid('base_version: must be a non-negative integer', code='invalid')
+        op = Op(op_id=f'rest-{uuid.uuid4()}', type=op_type, id=entity_id, fields=fields,  # type: ignore[arg-type]
+                base_version=base_version)
+        result = (await ops.apply(list_id, [op], user=user)).results[0]
+        if result.status == 'rejected':
+            raise OpRejected(result.code or 'invalid', result.detail or 'The change was refused.')
+        entity = dict(result.entity or {})
+        entity['conflicts'] = result.conflicts or []
+        return entity
+
+    @router.get('')
+    def all_lists(user: CurrentUser) -> list[dict[str, Any]]:
+        """Lists the caller owns or collaborates on, with progress."""
+        return lists.summaries(user.id)
+
+    @router.post('', status_code=201)
+    async def create_list(body: ListCreate, user: CurrentUser) -> dict[str, Any]:
+        return await lists.create(body, user=user)
+
+    @router.get('/bin')
+    def binned_lists(user: CurrentUser) -> list[dict[str, Any]]:
+        """Deleted lists the caller owns, restorable for 30 days."""
+        return lists.summaries(user.id, binned=True)
+
+    @router.get('/{list_id}')
+    def get_list(list_id: str, user: CurrentUser) -> dict[str, Any]:
+        role = lists.require(list_id, user.id, Action.read)
+        return lists.snapshot(list_id, role)
+
+    @router.patch('/{list_id}')
+    async def update_list(list_id: str, user: CurrentUser, body: Annotated[dict[str, Any], Body()]) -> dict[str, Any]:
+        base_version = body.pop('base_version', None)
+        role = lists.require(list_id, user.id, Action.edit_list)
+        entity = await one_op(list_id, user, 'list.update', fields=body, base_version=base_version)
+        return {**lists.snapshot(list_id, role), 'conflicts': entity['conflicts']}
+
+    @router.delete('/{list_id}', status_code=204)
+    async def delete_list(list_id: str, user: CurrentUser) -> Response:
+        await lists.delete(list_id, user=user)
+        return Response(status_code=204)
+
+    @router.post('/{list_id}/restore')
+    async def restore_list(list_id: str, user: CurrentUser) -> dict[str, Any]:
+        return await lists.restore(list_id, user=user)
+
+    @router.post('/{list_id}/duplicate', status_code=201)
+    async def duplicate_list(list_id: str, user: CurrentUser) -> dict[str, Any]:
+        return await lists.duplicate(list_id, user=user)
+
+    @router.post('/{list_id}/ops')
+    async def apply_ops(list_id: str, body: OpsRequest, user: CurrentUser) -> dict[str, Any]:
+        """Apply a batch of ops in order (offline replay, scripts). Each op_id takes effect once."""
+        outcome = await ops.apply(list_id, body.ops, user=user)
+        return {'results': [r.wire() for r in outcome.results], 'version': outcome.version}
+
+    @router.get('/{list_id}/activity')
+    def activity(list_id: str, user: CurrentUser, limit: Annotated[int, Query(ge=1, le=200)] = 50,
+                 before: Annotated[str | None, Query(pattern=r'^\d{1,18}$')] = None) -> list[dict[str, Any]]:
+        """Newest first; pass the last entry's id as `before` for the next page."""
+        lists.require(list_id, user.id, Action.read)
+        return lists.activity(list_id, limit=limit, before=before)
+
+    for plural, kind in KINDS.items():
+        _entity_routes(router, plural, kind, one_op, CurrentUser)
+    return router
+
+
+def _entity_routes(router: APIRouter, plural: str, kind: str, one_op: Any, current_user: Any) -> None:
+    async def create(list_id: str, user: current_user, body: Annotated[dict[str, Any], Body()]) -> dict[str, Any]:
+        entity_id = body.pop('id', None)
+        return await one_op(list_id, user, f'{kind}.create', entity_id=entity_id, fields=body)
+
+    async def update(list_id: str, entity_id: str, user: current_user,
+                     body: Annotated[dict[str, Any], Body()]) -> dict[str, Any]:
+        base_version = body.pop('base_version', None)
+        return await one_op(list_id, user, f'{kind}.update', entity_id=entity_id, fields=body,
+                            base_version=base_version)
+
+    async def delete(list_id: str, entity_id: str, user: current_user) -> Response:
+        await one_op(list_id, user, f'{kind}.delete', entity_id=entity_id)
+        return Response(status_code=204)
+
+    async def restore(list_id: str, entity_id: str, user: current_user) -> dict[str, Any]:
+        return await one_op(list_id, user, f'{kind}.restore', entity_id=entity_id)
+
+    router.add_api_route(f'/{{list_id}}/{plural}', create, methods=['POST'], status_code=201, name=f'create {kind}')
+    router.add_api_route(f'/{{list_id}}/{plural}/{{entity_id}}', update, methods=['PATCH'], name=f'update {kind}')
+    router.add_api_route(f'/{{list_id}}/{plural}/{{entity_id}}', delete, methods=['DELETE'], status_code=204,
+                         name=f'delete {kind}')
+    router.add_api_route(f'/{{list_id}}/{plural}/{{entity_id}}/restore', restore, methods=['POST'],
+                         name=f'restore {kind}')

@@ -1,0 +1,1 @@
+"""Settings, database and writer, errors, tokens, mail, rate limits and HTTP wiring: what every feature stands on."""

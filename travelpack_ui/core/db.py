@@ -1,0 +1,80 @@
+"""The database: engines, sessions, migrations, and the one writer.
+
+SQLite takes one writer at a time, so writes go through `Database.write()`, which begins with `BEGIN IMMEDIATE`
+(the write lock is taken up front, never upgraded mid-transaction). Readers use plain sessions. On PostgreSQL the
+same code runs; the op path additionally locks the list row so concurrent processes serialise per list.
+"""
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, event
+from sqlalchemy.engine import make_url
+from sqlmodel import Session, create_engine
+
+log = logging.getLogger(__name__)
+MIGRATIONS = Path(__file__).resolve().parents[2] / 'migrations'
+
+
+class Database:
+    """Owns the engines; `read()` and `write()` hand out sessions that never expire their objects on commit."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.is_sqlite = make_url(url).get_backend_name() == 'sqlite'
+        if self.is_sqlite:
+            database = make_url(url).database
+            if database and database != ':memory:':
+                Path(database).parent.mkdir(parents=True, exist_ok=True)
+            self.reader = self._sqlite_engine(url, immediate=False)
+            self.writer = self._sqlite_engine(url, immediate=True)
+        else:
+            self.reader = self.writer = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+
+    def migrate(self) -> None:
+        """Bring the schema to the newest Alembic revision (run on every start; a no-op when current)."""
+        config = Config()
+        config.set_main_option('script_location', str(MIGRATIONS))
+        config.set_main_option('sqlalchemy.url', self.url.replace('%', '%%'))
+        config.attributes['configure_logger'] = False
+        command.upgrade(config, 'head')
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        with Session(self.reader, expire_on_commit=False) as session:
+            yield session
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """One transaction that commits on success and rolls back on any error."""
+        with Session(self.writer, expire_on_commit=False) as session:
+            with session.begin():
+                yield session
+
+    def dispose(self) -> None:
+        self.reader.dispose()
+        if self.writer is not self.reader:
+            self.writer.dispose()
+
+    @staticmethod
+    def _sqlite_engine(url: str, *, immediate: bool) -> Engine:
+        engine = create_engine(url, connect_args={'check_same_thread': False, 'timeout': 30})
+
+        @event.listens_for(engine, 'connect')
+        def _on_connect(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+            dbapi_connection.isolation_level = None  # we issue BEGIN ourselves (pysqlite's own is unreliable)
+            cursor = dbapi_connection.cursor()
+            cursor.execute('PRAGMA foreign_keys=ON')
+            cursor.execute('PRAGMA journal_mode=WAL')
+            cursor.execute('PRAGMA synchronous=NORMAL')
+            cursor.execute('PRAGMA busy_timeout=30000')
+            cursor.close()
+
+        @event.listens_for(engine, 'begin')
+        def _on_begin(connection) -> None:  # type: ignore[no-untyped-def]
+            connection.exec_driver_sql('BEGIN IMMEDIATE' if immediate else 'BEGIN')
+
+        return engine

@@ -1,0 +1,83 @@
+"""HTTP-level wiring that every route shares: logging without secrets, no-store pages, allowed origins."""
+import logging
+import re
+import sys
+
+from fastapi import APIRouter, FastAPI
+from nicegui import core
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from travelpack_ui.core.settings import Settings
+
+SECRET_IN_PATH = re.compile(r'((?:token|refresh_token)=)[^&\s"]+|(/(?:invite|share)/)[^/?\s"]+')
+
+
+def redact(text: str) -> str:
+    """Tokens in URLs never reach a log line."""
+    return SECRET_IN_PATH.sub(lambda m: (m.group(1) or m.group(2)) + '[redacted]', text)
+
+
+class RedactTokens(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.args:
+            record.args = tuple(redact(a) if isinstance(a, str) else a for a in record.args)  # type: ignore
+        if isinstance(record.msg, str):
+            record.msg = redact(record.msg)
+        return True
+
+
+def configure_logging() -> None:
+    logging.basicConfig(level=logging.INFO, stream=sys.stderr, format='%(asctime)s %(levelname)s %(name)s: %(message)s')
+    for name in ('uvicorn.access', 'uvicorn.error', 'uvicorn', ''):
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, RedactTokens) for f in logger.filters):
+            logger.addFilter(RedactTokens())
+
+
+class NoStore:
+    """Pages and API answers carry per-user data: `Cache-Control: no-store` (static files keep their caching)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope['type'] != 'http' or scope['path'].startswith('/_nicegui/'):
+            await self.app(scope, receive, send)
+            return
+
+        async def patched(message: Message) -> None:
+            if message['type'] == 'http.response.start':
+                headers = [(k, v) for k, v in message.get('headers', []) if k.lower() != b'cache-control']
+                headers.append((b'cache-control', b'no-store'))
+                headers.append((b'x-content-type-options', b'nosniff'))
+                headers.append((b'referrer-policy', b'same-origin'))
+                message = {**message, 'headers': headers}
+            await send(message)
+        await self.app(scope, receive, patched)
+
+
+def include_routers(app: FastAPI, *routers: APIRouter) -> None:
+    """Include our API routers without nesting the app's lifespan once per include.
+
+    FastAPI wraps the app's lifespan around each included router's; ours have none. NiceGUI's test harness re-runs
+    `main.py` on the same app for every test, so the wrappers would pile up until the recursion limit.
+    """
+    lifespan = app.router.lifespan_context
+    for router in routers:
+        app.include_router(router)
+    app.router.lifespan_context = lifespan
+
+
+def install_web(app: FastAPI, settings: Settings) -> None:
+    app.add_middleware(NoStore)
+    # NiceGUI's socket accepts every origin by default; a browser from elsewhere must not drive our tabs
+    core.sio.eio.cors_allowed_origins = sorted(settings.origins)
+    app.on_startup(lambda: quick_heartbeats(settings))
+
+
+def quick_heartbeats(settings: Settings) -> None:
+    """Notice a dead connection within seconds (presence drops it), while the tab itself keeps its place for
+    `reconnect_timeout_s` (a phone in a tunnel). NiceGUI derives the pings from the reconnect timeout at start-up,
+    which for a generous timeout means a minute before anyone notices; this runs after it."""
+    core.sio.eio.ping_interval = min(core.sio.eio.ping_interval, settings.heartbeat_s)
+    core.sio.eio.ping_timeout = min(core.sio.eio.ping_timeout, settings.heartbeat_s)

@@ -1,0 +1,48 @@
+"""The one writer: every write of this process runs here, in commit order.
+
+SQLite takes one writer at a time, and publishing must follow commit order, so writes are serialised by one lock
+and run on one dedicated thread (the event loop never blocks on the database).
+"""
+import asyncio
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import TypeVar
+
+from sqlmodel import Session
+
+from travelpack_ui.core.db import Database
+
+T = TypeVar('T')
+
+
+class Writer:
+    """Serialises every write of this process and keeps publishing in commit order.
+
+    Writes run on one dedicated thread (one writer), so the event loop never blocks on the database. A caller that
+    is cancelled mid-write (a tab closing) does not cancel the write: it is shielded, so whatever commits is also
+    published.
+    """
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.lock = asyncio.Lock()
+        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix='travelpack-writer')
+
+    async def run(self, work: Callable[[Session], T], publish: Callable[[T], None] | None = None) -> T:
+        """Run `work` in one write transaction, then `publish` its result, both under the lock."""
+        return await asyncio.shield(self._run(work, publish))
+
+    async def _run(self, work: Callable[[Session], T], publish: Callable[[T], None] | None) -> T:
+        async with self.lock:
+            loop = asyncio.get_running_loop()
+            result = await loop.run_in_executor(self.executor, self._transaction, work)
+            if publish is not None:
+                publish(result)
+            return result
+
+    def close(self) -> None:
+        self.executor.shutdown(wait=True)
+
+    def _transaction(self, work: Callable[[Session], T]) -> T:
+        with self.db.write() as session:
+            return work(session)

@@ -1,0 +1,1 @@
+"""Sharing: collaborators, invitations and their mail, share links, accepting."""
