@@ -14,8 +14,9 @@ from travelpack_ui.api.errors import ApiGuard, install_error_handlers
 from travelpack_ui.api.lists import lists_router
 from travelpack_ui.api.sharing import sharing_router
 from travelpack_ui.api.ws import ws_router
+from travelpack_ui.core.logs import configure_logging
 from travelpack_ui.core.settings import Settings
-from travelpack_ui.core.web import configure_logging, include_routers, install_web
+from travelpack_ui.core.web import include_routers, install_web
 from travelpack_ui.services import build_services
 from travelpack_ui.sharing.service import build_sharing
 

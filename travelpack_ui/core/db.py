@@ -8,10 +8,11 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, event
+from sqlalchemy import Connection, Engine, event
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, create_engine
 
@@ -64,7 +65,7 @@ class Database:
         engine = create_engine(url, connect_args={'check_same_thread': False, 'timeout': 30})
 
         @event.listens_for(engine, 'connect')
-        def _on_connect(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+        def _on_connect(dbapi_connection: Any, _record: Any) -> None:
             dbapi_connection.isolation_level = None  # we issue BEGIN ourselves (pysqlite's own is unreliable)
             cursor = dbapi_connection.cursor()
             cursor.execute('PRAGMA foreign_keys=ON')
@@ -74,7 +75,7 @@ class Database:
             cursor.close()
 
         @event.listens_for(engine, 'begin')
-        def _on_begin(connection) -> None:  # type: ignore[no-untyped-def]
+        def _on_begin(connection: Connection) -> None:
             connection.exec_driver_sql('BEGIN IMMEDIATE' if immediate else 'BEGIN')
 
         return engine

@@ -1,37 +1,9 @@
-"""HTTP-level wiring that every route shares: logging without secrets, no-store pages, allowed origins."""
-import logging
-import re
-import sys
-
+"""HTTP-level wiring that every route shares: no-store pages, security headers, allowed origins."""
 from fastapi import APIRouter, FastAPI
-from nicegui import core
+from nicegui import App, core
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from travelpack_ui.core.settings import Settings
-
-SECRET_IN_PATH = re.compile(r'((?:token|refresh_token)=)[^&\s"]+|(/(?:invite|share)/)[^/?\s"]+')
-
-
-def redact(text: str) -> str:
-    """Tokens in URLs never reach a log line."""
-    return SECRET_IN_PATH.sub(lambda m: (m.group(1) or m.group(2)) + '[redacted]', text)
-
-
-class RedactTokens(logging.Filter):
-    def filter(self, record: logging.LogRecord) -> bool:
-        if record.args:
-            record.args = tuple(redact(a) if isinstance(a, str) else a for a in record.args)  # type: ignore
-        if isinstance(record.msg, str):
-            record.msg = redact(record.msg)
-        return True
-
-
-def configure_logging() -> None:
-    logging.basicConfig(level=logging.INFO, stream=sys.stderr, format='%(asctime)s %(levelname)s %(name)s: %(message)s')
-    for name in ('uvicorn.access', 'uvicorn.error', 'uvicorn', ''):
-        logger = logging.getLogger(name)
-        if not any(isinstance(f, RedactTokens) for f in logger.filters):
-            logger.addFilter(RedactTokens())
 
 
 class NoStore:
@@ -68,7 +40,7 @@ def include_routers(app: FastAPI, *routers: APIRouter) -> None:
     app.router.lifespan_context = lifespan
 
 
-def install_web(app: FastAPI, settings: Settings) -> None:
+def install_web(app: App, settings: Settings) -> None:
     app.add_middleware(NoStore)
     # NiceGUI's socket accepts every origin by default; a browser from elsewhere must not drive our tabs
     core.sio.eio.cors_allowed_origins = sorted(settings.origins)
