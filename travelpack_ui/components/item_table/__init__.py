@@ -13,6 +13,8 @@ from nicegui import ui
 from models.common import NAME_MAX, NOTES_MAX, QUANTITY_MAX
 
 
+# `browser/` is served under /_nicegui/ with year-long immutable caching, keyed by the folder's path and mtime: a
+# deploy that edits a module in place without touching the folder keeps browsers on the old module.
 class ItemTable(ui.element, component='item_table.js', esm={'travelpack-item-table': 'browser'}):
     """Packing-list rows, rendered and edited in the browser; every change leaves as an op batch (`op` event).
 
