@@ -2,15 +2,20 @@
 
 A thousand items as NiceGUI server elements cost ~20 MB and half a second per tab, so the rows live in the browser:
 they are built from a snapshot prop and kept current by the deltas the room emits once per change to a socket.io
-room (see `item_table.js`). The server talks to this element only for full re-syncs, acks and access changes; the
-browser sends `op`, `resync`, `focus` and `check` events.
+room (see `item_table.js`, the root of the `travelpack-item-table` ES modules in `browser/`). The server talks to
+this element only for full re-syncs, acks and access changes; the browser sends `op`, `resync`, `focus` and `check`
+events.
 """
 from typing import Any
 
 from nicegui import ui
 
+from models.common import NAME_MAX, NOTES_MAX, QUANTITY_MAX
 
-class ItemTable(ui.element, component='item_table.js'):
+
+# `browser/` is served under /_nicegui/ with year-long immutable caching, keyed by the folder's path and mtime: a
+# deploy that edits a module in place without touching the folder keeps browsers on the old module.
+class ItemTable(ui.element, component='item_table.js', esm={'travelpack-item-table': 'browser'}):
     """Packing-list rows, rendered and edited in the browser; every change leaves as an op batch (`op` event).
 
     Events (payload in `event.args`): `op` {'ops': [...]}, `resync` {'version'} after a gap in the deltas,
@@ -29,6 +34,8 @@ class ItemTable(ui.element, component='item_table.js'):
         self._props['canEdit'] = can_edit
         self._props['units'] = units
         self._props['presence'] = []
+        # the server's own limits, so that the browser refuses what the server would, in the same numbers
+        self._props['limits'] = {'name': NAME_MAX, 'notes': NOTES_MAX, 'quantity': QUANTITY_MAX}
 
     def load(self, snapshot: dict[str, Any]) -> None:
         """Replace the browser's state with a full snapshot (a gap in the deltas, a late tab, a check that lagged)."""
