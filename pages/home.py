@@ -1,12 +1,11 @@
 """My lists: every list I own or share, with progress; create, rename, duplicate, delete to the bin, restore."""
 from typing import Any
 
-from fastapi.responses import RedirectResponse
 from nicegui import ui
 from pydantic import ValidationError
 
-from models import ListCreate, Op, new_id
-from travelpack_ui.auth.browser import signed_in_user, to_sign_in
+from models import ListCreate, Op, User, new_id
+from travelpack_ui.auth.browser import signed_in
 from travelpack_ui.components.frame import frame
 from travelpack_ui.core.errors import DomainError
 from travelpack_ui.lists.applier import validation_sentence
@@ -17,10 +16,8 @@ def register(services: Services) -> None:
     lists = services.lists
 
     @ui.page('/')
-    def home_page() -> RedirectResponse | None:
-        user = signed_in_user(services.auth)
-        if user is None:
-            return to_sign_in('/')
+    @signed_in(services.accounts, '/')
+    def home_page(user: User) -> None:
         with frame('My lists', user):
             @ui.refreshable
             def content() -> None:
@@ -136,7 +133,6 @@ def register(services: Services) -> None:
                 content.refresh()
 
             content()
-        return None
 
 
 def dates(summary: dict[str, Any]) -> str:

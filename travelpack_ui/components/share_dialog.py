@@ -1,6 +1,6 @@
 """Sharing in the list page: the owner's "Share" dialog, everyone else's "People" dialog, and the first-visit welcome.
 
-Each handler calls `SharingService`, which re-checks the caller's role against the latest committed membership:
+Each handler calls a part of `Sharing`, which re-checks the caller's role against the latest committed membership:
 a button being on screen proves nothing (NiceGUI events can be forged), and a role can change while a dialog is open.
 """
 import re
@@ -12,7 +12,7 @@ from nicegui import background_tasks, ui
 from models import Role, User
 from travelpack_ui.core.errors import DomainError
 from travelpack_ui.services import Services
-from travelpack_ui.sharing.service import SharingService
+from travelpack_ui.sharing.service import Sharing
 
 STATUS_TEXT = {'sent': 'sent', 'not_sent': 'not yet sent', 'failed': 'failed', 'accepted': 'accepted',
                'expired': 'expired', 'revoked': 'revoked'}
@@ -26,16 +26,16 @@ ALLOWS = {
 }
 
 
-def share_button(services: Services, sharing: SharingService, list_id: str, user: User, role: str) -> ui.button:
+def share_button(services: Services, list_id: str, user: User, role: str) -> ui.button:
     """"Share" for the owner, "People" for everyone else; what opens is decided by the role at the time of the click."""
     async def open_dialog() -> None:
         current = services.lists.role_of(list_id, user.id)
         if current is None:
             ui.notify('You no longer have access to this list.', type='warning')
         elif current == Role.owner:
-            ShareDialog(sharing, list_id, user).open()
+            ShareDialog(services.sharing, list_id, user).open()
         else:
-            people_dialog(sharing, list_id, user)
+            people_dialog(services.sharing, list_id, user)
     if role == Role.owner:
         return ui.button('Share', icon='person_add', on_click=open_dialog).props('unelevated color=primary') \
             .mark('share')
@@ -57,7 +57,7 @@ async def attempt(action: Awaitable[Any], success: str | None = None) -> Any:
 class ShareDialog:
     """The owner's dialog: invite by email, pending invitations, share links, collaborators."""
 
-    def __init__(self, sharing: SharingService, list_id: str, user: User) -> None:
+    def __init__(self, sharing: Sharing, list_id: str, user: User) -> None:
         self.sharing, self.list_id, self.user = sharing, list_id, user
         with ui.dialog() as self.dialog, ui.card().classes('w-full max-w-2xl').mark('share-dialog'):
             ui.label('Share this list').classes('text-xl font-bold')
@@ -74,7 +74,7 @@ class ShareDialog:
                     self.people = ui.column().classes('w-full gap-1').mark('collaborators')
             with ui.row().classes('w-full justify-end'):
                 ui.button('Done', on_click=self.dialog.close).props('flat')
-        sharing.invitations_changed.subscribe(self._on_invitations_changed)
+        sharing.invitations.changed.subscribe(self._on_invitations_changed)
         self.dialog.on('hide', self._closed)
         self.refresh()
 
@@ -82,7 +82,7 @@ class ShareDialog:
         self.dialog.open()
 
     def _closed(self) -> None:
-        self.sharing.invitations_changed.unsubscribe(self._on_invitations_changed)
+        self.sharing.invitations.changed.unsubscribe(self._on_invitations_changed)
         self.dialog.delete()
 
     def refresh(self) -> None:
@@ -114,8 +114,8 @@ class ShareDialog:
             if not addresses:
                 ui.notify('Enter at least one email address.', type='warning')
                 return
-            sent = await attempt(self.sharing.invite(self.list_id, addresses, role.value, message.value or None,
-                                                     user=self.user))
+            sent = await attempt(self.sharing.invitations.invite(self.list_id, addresses, role.value,
+                                                                 message.value or None, user=self.user))
             if sent:
                 failed = [i['email'] for i in sent if i['status'] != 'sent']
                 ui.notify(f'Invited {len(sent)}.' + (f' Not sent yet to {", ".join(failed)}: we keep trying.'
@@ -126,7 +126,7 @@ class ShareDialog:
             .mark('send-invitations')
 
     def _render_invitations(self) -> None:
-        rows = [i for i in self.sharing.invitations(self.list_id, user=self.user) if i['status'] != 'accepted']
+        rows = [i for i in self.sharing.invitations.of(self.list_id, user=self.user) if i['status'] != 'accepted']
         self.invitations.clear()
         with self.invitations:
             if rows:
@@ -137,10 +137,10 @@ class ShareDialog:
                     ui.label(row['role']).classes('text-gray-600')
                     ui.badge(STATUS_TEXT[row['status']], color=STATUS_COLOR[row['status']]) \
                         .mark(f'invitation-status-{row["email"]}')
-                    self._action('Resend', 'send', lambda r=row: self.sharing.resend(self.list_id, r['id'],
+                    self._action('Resend', 'send', lambda r=row: self.sharing.invitations.resend(self.list_id, r['id'],
                                                                                       user=self.user),
                                  'Invitation sent again.')
-                    self._action('Revoke', 'block', lambda r=row: self.sharing.revoke_invitation(
+                    self._action('Revoke', 'block', lambda r=row: self.sharing.invitations.revoke(
                         self.list_id, r['id'], user=self.user), 'Invitation revoked.')
 
     # --- share links ---------------------------------------------------------------------------------------------
@@ -154,7 +154,7 @@ class ShareDialog:
             expiry = ui.select(list(EXPIRY), value='7 days', label='Expires').classes('w-32').mark('link-expiry')
 
             async def create() -> None:
-                link = await attempt(self.sharing.create_link(self.list_id, role.value, EXPIRY[expiry.value],
+                link = await attempt(self.sharing.links.create(self.list_id, role.value, EXPIRY[expiry.value],
                                                               user=self.user), 'Link created.')
                 if link:
                     self.refresh()
@@ -162,7 +162,7 @@ class ShareDialog:
                 .mark('create-link')
 
     def _render_links(self) -> None:
-        rows = self.sharing.links(self.list_id, user=self.user)
+        rows = self.sharing.links.of(self.list_id, user=self.user)
         self.links.clear()
         with self.links:
             for row in rows:
@@ -174,14 +174,14 @@ class ShareDialog:
                     ui.label(f'{row["role"]} · {expires} · {row["uses"]} joined').classes('text-sm text-gray-600')
                     ui.button(icon='content_copy', on_click=lambda r=row: copy(r['url'])) \
                         .props('flat round dense aria-label="Copy link"')
-                    self._action('Revoke', 'block', lambda r=row: self.sharing.revoke_link(self.list_id, r['id'],
+                    self._action('Revoke', 'block', lambda r=row: self.sharing.links.revoke(self.list_id, r['id'],
                                                                                             user=self.user),
                                  'Link revoked.')
 
     # --- collaborators -------------------------------------------------------------------------------------------
 
     def _render_people(self) -> None:
-        people = self.sharing.collaborators(self.list_id, user=self.user)
+        people = self.sharing.collaborators.of(self.list_id, user=self.user)
         self.people.clear()
         with self.people:
             for person in people:
@@ -196,15 +196,15 @@ class ShareDialog:
                     ui.select({'editor': 'editor', 'viewer': 'viewer'}, value=person['role'],
                               on_change=lambda e, p=person: self._set_role(p, e.value)).classes('w-28') \
                         .mark(f'role-{person["display_name"]}')
-                    self._action('Make owner', 'star', lambda p=person: self.sharing.transfer(
+                    self._action('Make owner', 'star', lambda p=person: self.sharing.collaborators.transfer(
                         self.list_id, p['user_id'], user=self.user), f'{person["display_name"]} now owns the list.',
                         confirm=f'Make {person["display_name"]} the owner? You become an editor.')
-                    self._action('Remove', 'person_remove', lambda p=person: self.sharing.remove(
+                    self._action('Remove', 'person_remove', lambda p=person: self.sharing.collaborators.remove(
                         self.list_id, p['user_id'], user=self.user), f'{person["display_name"]} was removed.')
 
     async def _set_role(self, person: dict[str, Any], role: str) -> None:
         if role != person['role']:
-            await attempt(self.sharing.set_role(self.list_id, person['user_id'], role, user=self.user),
+            await attempt(self.sharing.collaborators.set_role(self.list_id, person['user_id'], role, user=self.user),
                           f'{person["display_name"]} is now {role}.')
             self.refresh()
 
@@ -219,10 +219,10 @@ class ShareDialog:
             .mark(label.lower().replace(' ', '-')).tooltip(label)
 
 
-def people_dialog(sharing: SharingService, list_id: str, user: User) -> None:
+def people_dialog(sharing: Sharing, list_id: str, user: User) -> None:
     """For editors and viewers: who is on the list (names and avatars, no email addresses), and leaving it."""
     try:
-        people = sharing.collaborators(list_id, user=user)
+        people = sharing.collaborators.of(list_id, user=user)
     except DomainError as error:
         ui.notify(error.detail, type='warning')
         return
@@ -237,7 +237,7 @@ def people_dialog(sharing: SharingService, list_id: str, user: User) -> None:
         async def leave() -> None:
             if not await confirmed('Leave this list? You need a new invitation to come back.'):
                 return
-            if await attempt(sharing.remove(list_id, user.id, user=user), 'You left the list.'):
+            if await attempt(sharing.collaborators.remove(list_id, user.id, user=user), 'You left the list.'):
                 ui.navigate.to('/')
         with ui.row().classes('w-full justify-between'):
             ui.button('Leave list', icon='logout', on_click=leave).props('flat color=negative').mark('leave')
@@ -246,14 +246,15 @@ def people_dialog(sharing: SharingService, list_id: str, user: User) -> None:
     dialog.open()
 
 
-def welcome_dialog(services: Services, sharing: SharingService, list_id: str, user: User) -> ui.dialog | None:
+def welcome_dialog(services: Services, list_id: str, user: User) -> ui.dialog | None:
     """Once per member, on their first visit to a list shared with them: who is here, what they may do, how to pack."""
-    if not sharing.needs_welcome(list_id, user.id):
+    collaborators = services.sharing.collaborators
+    if not collaborators.needs_welcome(list_id, user.id):
         return None
     role = services.lists.role_of(list_id, user.id)
     if role is None:
         return None
-    others = [p for p in sharing.collaborators(list_id, user=user) if p['user_id'] != user.id]
+    others = [p for p in collaborators.of(list_id, user=user) if p['user_id'] != user.id]
     name = services.lists.snapshot(list_id)['name']
     with ui.dialog() as dialog, ui.card().classes('w-96').mark('welcome'):
         ui.label(f'Welcome to “{name}”').classes('text-xl font-bold')
@@ -270,7 +271,7 @@ def welcome_dialog(services: Services, sharing: SharingService, list_id: str, us
         ui.button('Got it', on_click=dialog.close).props('unelevated color=primary').mark('welcome-dismiss')
     dialog.on('hide', dialog.delete)
     dialog.open()
-    background_tasks.create(sharing.mark_welcomed(list_id, user.id), name='mark welcomed')
+    background_tasks.create(collaborators.mark_welcomed(list_id, user.id), name='mark welcomed')
     return dialog
 
 
