@@ -10,7 +10,8 @@ from travelpack_ui.components.avatars import avatar_stack
 from travelpack_ui.components.frame import frame
 from travelpack_ui.components.item_table import ItemTable
 from travelpack_ui.components.lazy_menu import lazy_menu
-from travelpack_ui.components.share_dialog import share_button, welcome_dialog
+from travelpack_ui.components.people_dialog import welcome_dialog
+from travelpack_ui.components.share_dialog import share_button
 from travelpack_ui.core.errors import DomainError
 from travelpack_ui.lists.applier import actor_of
 from travelpack_ui.live.rooms import Room
@@ -41,8 +42,10 @@ def register(services: Services) -> None:
             header.tab = tab
             room.presence_pushed.subscribe(header.avatars.show)
             room.list_updated.subscribe(header.update_name)
-            client.on_delete(lambda: (room.presence_pushed.unsubscribe(header.avatars.show),
-                                      room.list_updated.unsubscribe(header.update_name)))
+            def leave() -> None:
+                room.presence_pushed.unsubscribe(header.avatars.show)
+                room.list_updated.unsubscribe(header.update_name)
+            client.on_delete(leave)
             header.avatars.show(room.users())
             activity_section(services, room, tab)
         welcome_dialog(services, list_id, user)

@@ -126,7 +126,7 @@ class AuthService:
         def work(session: Session) -> User:
             now = utcnow()
             used = session.execute(update(ApiToken).where(col(ApiToken.token_hash) == hashed,
-                                                          ApiToken.kind == 'refresh',
+                                                          col(ApiToken.kind) == 'refresh',
                                                           col(ApiToken.revoked_at).is_(None),
                                                           col(ApiToken.expires_at) > now).values(revoked_at=now))
             if used.rowcount != 1:  # type: ignore[attr-defined]

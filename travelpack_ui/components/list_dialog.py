@@ -10,7 +10,7 @@ from travelpack_ui.lists.applier import validation_sentence
 
 
 def list_dialog(summary: dict[str, Any] | None, *, on_save: Callable[[dict[str, Any]], Awaitable[Any]],
-                on_saved: Callable[[Any], None]) -> None:
+                on_saved: Callable[[Any], Any]) -> None:
     """`on_save(fields)` writes (a refusal is shown and the dialog stays open); `on_saved(result)` runs once the
     dialog is closed, so that re-rendering or leaving the page never pulls the dialog from under its own handler."""
     known = summary or {}

@@ -1,15 +1,18 @@
-"""Sharing in the list page: the owner's "Share" dialog, everyone else's "People" dialog, and the first-visit welcome.
+"""Sharing in the list page: the "Share" or "People" button, and the owner's "Share" dialog.
 
 Each handler calls a part of `Sharing`, which re-checks the caller's role against the latest committed membership:
 a button being on screen proves nothing (NiceGUI events can be forged), and a role can change while a dialog is open.
 """
 import re
 from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Any
 
-from nicegui import background_tasks, ui
+from nicegui import ui
 
 from models import Role, User
+from travelpack_ui.components.attempt import attempt, confirmed
+from travelpack_ui.components.people_dialog import avatar, people_dialog
 from travelpack_ui.core.errors import DomainError
 from travelpack_ui.services import Services
 from travelpack_ui.sharing.service import Sharing
@@ -19,11 +22,6 @@ STATUS_TEXT = {'sent': 'sent', 'not_sent': 'not yet sent', 'failed': 'failed', '
 STATUS_COLOR = {'sent': 'positive', 'not_sent': 'warning', 'failed': 'negative', 'accepted': 'primary',
                 'expired': 'grey', 'revoked': 'grey'}
 EXPIRY = {'Never': None, '1 day': 24, '7 days': 24 * 7, '30 days': 24 * 30, '1 year': 8760}
-ALLOWS = {
-    'owner': 'You own this list: you can change anything and decide who is on it.',
-    'editor': 'As an editor you can add, change and pack items, and edit the list\'s details.',
-    'viewer': 'As a viewer you can see everything and follow the packing live, but not change anything.',
-}
 
 
 def share_button(services: Services, list_id: str, user: User, role: str) -> ui.button:
@@ -40,18 +38,6 @@ def share_button(services: Services, list_id: str, user: User, role: str) -> ui.
         return ui.button('Share', icon='person_add', on_click=open_dialog).props('unelevated color=primary') \
             .mark('share')
     return ui.button('People', icon='group', on_click=open_dialog).props('flat').mark('people')
-
-
-async def attempt(action: Awaitable[Any], success: str | None = None) -> Any:
-    """Run a service call from a handler: a refusal becomes a notification, never a stack trace."""
-    try:
-        result = await action
-    except DomainError as error:
-        ui.notify(error.detail, type='negative')
-        return None
-    if success:
-        ui.notify(success, type='positive')
-    return result if result is not None else True
 
 
 class ShareDialog:
@@ -137,11 +123,11 @@ class ShareDialog:
                     ui.label(row['role']).classes('text-gray-600')
                     ui.badge(STATUS_TEXT[row['status']], color=STATUS_COLOR[row['status']]) \
                         .mark(f'invitation-status-{row["email"]}')
-                    self._action('Resend', 'send', lambda r=row: self.sharing.invitations.resend(self.list_id, r['id'],
-                                                                                      user=self.user),
+                    invitations = self.sharing.invitations
+                    self._action('Resend', 'send', partial(invitations.resend, self.list_id, row['id'], user=self.user),
                                  'Invitation sent again.')
-                    self._action('Revoke', 'block', lambda r=row: self.sharing.invitations.revoke(
-                        self.list_id, r['id'], user=self.user), 'Invitation revoked.')
+                    self._action('Revoke', 'block', partial(invitations.revoke, self.list_id, row['id'],
+                                                            user=self.user), 'Invitation revoked.')
 
     # --- share links ---------------------------------------------------------------------------------------------
 
@@ -174,9 +160,8 @@ class ShareDialog:
                     ui.label(f'{row["role"]} · {expires} · {row["uses"]} joined').classes('text-sm text-gray-600')
                     ui.button(icon='content_copy', on_click=lambda r=row: copy(r['url'])) \
                         .props('flat round dense aria-label="Copy link"')
-                    self._action('Revoke', 'block', lambda r=row: self.sharing.links.revoke(self.list_id, r['id'],
-                                                                                            user=self.user),
-                                 'Link revoked.')
+                    self._action('Revoke', 'block', partial(self.sharing.links.revoke, self.list_id, row['id'],
+                                                            user=self.user), 'Link revoked.')
 
     # --- collaborators -------------------------------------------------------------------------------------------
 
@@ -196,11 +181,14 @@ class ShareDialog:
                     ui.select({'editor': 'editor', 'viewer': 'viewer'}, value=person['role'],
                               on_change=lambda e, p=person: self._set_role(p, e.value)).classes('w-28') \
                         .mark(f'role-{person["display_name"]}')
-                    self._action('Make owner', 'star', lambda p=person: self.sharing.collaborators.transfer(
-                        self.list_id, p['user_id'], user=self.user), f'{person["display_name"]} now owns the list.',
-                        confirm=f'Make {person["display_name"]} the owner? You become an editor.')
-                    self._action('Remove', 'person_remove', lambda p=person: self.sharing.collaborators.remove(
-                        self.list_id, p['user_id'], user=self.user), f'{person["display_name"]} was removed.')
+                    collaborators = self.sharing.collaborators
+                    self._action('Make owner', 'star', partial(collaborators.transfer, self.list_id, person['user_id'],
+                                                               user=self.user),
+                                 f'{person["display_name"]} now owns the list.',
+                                 confirm=f'Make {person["display_name"]} the owner? You become an editor.')
+                    self._action('Remove', 'person_remove', partial(collaborators.remove, self.list_id,
+                                                                    person['user_id'], user=self.user),
+                                 f'{person["display_name"]} was removed.')
 
     async def _set_role(self, person: dict[str, Any], role: str) -> None:
         if role != person['role']:
@@ -219,80 +207,6 @@ class ShareDialog:
             .mark(label.lower().replace(' ', '-')).tooltip(label)
 
 
-def people_dialog(sharing: Sharing, list_id: str, user: User) -> None:
-    """For editors and viewers: who is on the list (names and avatars, no email addresses), and leaving it."""
-    try:
-        people = sharing.collaborators.of(list_id, user=user)
-    except DomainError as error:
-        ui.notify(error.detail, type='warning')
-        return
-    with ui.dialog() as dialog, ui.card().classes('w-96').mark('people-dialog'):
-        ui.label('People on this list').classes('text-xl font-bold')
-        for person in people:
-            with ui.row().classes('items-center no-wrap gap-2').mark(f'person-{person["display_name"]}'):
-                avatar(person)
-                ui.label(person['display_name'] + (' (you)' if person['user_id'] == user.id else ''))
-                ui.label(person['role']).classes('text-gray-600')
-
-        async def leave() -> None:
-            if not await confirmed('Leave this list? You need a new invitation to come back.'):
-                return
-            if await attempt(sharing.collaborators.remove(list_id, user.id, user=user), 'You left the list.'):
-                ui.navigate.to('/')
-        with ui.row().classes('w-full justify-between'):
-            ui.button('Leave list', icon='logout', on_click=leave).props('flat color=negative').mark('leave')
-            ui.button('Close', on_click=dialog.close).props('flat')
-    dialog.on('hide', dialog.delete)
-    dialog.open()
-
-
-def welcome_dialog(services: Services, list_id: str, user: User) -> ui.dialog | None:
-    """Once per member, on their first visit to a list shared with them: who is here, what they may do, how to pack."""
-    collaborators = services.sharing.collaborators
-    if not collaborators.needs_welcome(list_id, user.id):
-        return None
-    role = services.lists.role_of(list_id, user.id)
-    if role is None:
-        return None
-    others = [p for p in collaborators.of(list_id, user=user) if p['user_id'] != user.id]
-    name = services.lists.snapshot(list_id)['name']
-    with ui.dialog() as dialog, ui.card().classes('w-96').mark('welcome'):
-        ui.label(f'Welcome to “{name}”').classes('text-xl font-bold')
-        if others:
-            ui.label('Packing with you:').classes('font-medium')
-            for person in others:
-                with ui.row().classes('items-center no-wrap gap-2'):
-                    avatar(person)
-                    ui.label(f'{person["display_name"]} ({person["role"]})')
-        ui.label(ALLOWS[role.value]).mark('welcome-role')
-        if role != Role.viewer:
-            ui.label('To pack an item, tick its checkbox. To add one, type its name in "Add an item" and press '
-                     'Enter. Everyone sees changes as they happen.')
-        ui.button('Got it', on_click=dialog.close).props('unelevated color=primary').mark('welcome-dismiss')
-    dialog.on('hide', dialog.delete)
-    dialog.open()
-    background_tasks.create(collaborators.mark_welcomed(list_id, user.id), name='mark welcomed')
-    return dialog
-
-
-def avatar(person: dict[str, Any]) -> None:
-    with ui.element('div').classes('rounded-full text-white text-xs font-bold flex items-center justify-center') \
-            .style(f'background:{person["color"]};width:30px;height:30px;flex:none') as circle:
-        circle.props.update({'role': 'img', 'aria-label': person['display_name']})
-        ui.label(person['initials'])
-
-
 def copy(url: str) -> None:
     ui.clipboard.write(url)
     ui.notify('Link copied.', type='positive')
-
-
-async def confirmed(question: str) -> bool:
-    with ui.dialog() as dialog, ui.card():
-        ui.label(question)
-        with ui.row().classes('w-full justify-end'):
-            ui.button('Cancel', on_click=lambda: dialog.submit(False)).props('flat')
-            ui.button('Yes', on_click=lambda: dialog.submit(True)).props('unelevated color=primary').mark('confirm')
-    answer = bool(await dialog)
-    dialog.delete()
-    return answer

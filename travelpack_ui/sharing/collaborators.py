@@ -137,6 +137,6 @@ def collaborator_public(member: ListMember, user: User, *, with_email: bool) -> 
 def _knows(session: Session, owner_id: str, target_id: str) -> bool:
     """Whether the two already share some list: only then may the owner add someone without an invitation."""
     mine, theirs = aliased(ListMember), aliased(ListMember)
-    query = select(func.count()).select_from(mine).join(theirs, mine.list_id == theirs.list_id) \
+    query = select(func.count()).select_from(mine).join(theirs, col(mine.list_id) == col(theirs.list_id)) \
         .where(mine.user_id == owner_id, theirs.user_id == target_id)
     return bool(session.exec(query).one())
