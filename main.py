@@ -18,29 +18,25 @@ from travelpack_ui.core.logs import configure_logging
 from travelpack_ui.core.settings import Settings
 from travelpack_ui.core.web import include_routers, install_web
 from travelpack_ui.services import build_services
-from travelpack_ui.sharing.service import build_sharing
 
 configure_logging()
 gc.set_threshold(50_000, 50, 1_000)  # GC pauses, not CPU, made most latency spikes (DESIGN.md)
 settings = Settings()
 services = build_services(settings)
 app.state.travelpack = services  # tests and benchmarks reach the object graph here
-sharing = build_sharing(services)
-app.state.sharing = sharing
 
 install_web(app, settings)
 install_error_handlers(app)
 app.add_middleware(ApiGuard)
-include_routers(app, auth_router(services), lists_router(services), sharing_router(services, sharing),
+include_routers(app, auth_router(services), lists_router(services), sharing_router(services, services.sharing),
                 ws_router(services))
 app.on_startup(lambda: background_tasks.create(services.lists.purge_periodically(), name='empty the bin'))
+app.on_startup(services.sharing.invitations.post.resume)  # invitation mails that had not gone out before a restart
 app.on_shutdown(services.writer.close)
 app.on_shutdown(services.db.dispose)
 
-for page in (pages.signin, pages.home, pages.export, pages.profile):
+for page in (pages.signin, pages.home, pages.export, pages.profile, pages.list_page, pages.onboarding):
     page.register(services)
-pages.list_page.register(services, sharing)
-pages.onboarding.register(services, sharing)
 
 ui.run(host=settings.host, port=settings.port, title='TravelPack', storage_secret=settings.secret(),
        session_middleware_kwargs={'https_only': settings.secure_cookies, 'same_site': 'lax'},

@@ -5,11 +5,10 @@ import io
 from typing import Any
 
 from fastapi import Response
-from fastapi.responses import RedirectResponse
 from nicegui import app, ui
 
-from models import Action
-from travelpack_ui.auth.browser import signed_in_user, to_sign_in
+from models import Action, User
+from travelpack_ui.auth.browser import signed_in
 from travelpack_ui.core.errors import DomainError
 from travelpack_ui.services import Services
 
@@ -20,10 +19,8 @@ def register(services: Services) -> None:
     lists = services.lists
 
     @app.get('/lists/{list_id}/export.csv', include_in_schema=False)
-    def export_csv(list_id: str) -> Response:
-        user = signed_in_user(services.auth)
-        if user is None:
-            return to_sign_in(f'/lists/{list_id}')
+    @signed_in(services.accounts, '/lists/{list_id}')
+    def export_csv(user: User, list_id: str) -> Response:
         try:
             lists.require(list_id, user.id, Action.read)
         except DomainError:
@@ -39,13 +36,11 @@ def register(services: Services) -> None:
                         headers={'Content-Disposition': f'attachment; filename="{filename}.csv"'})
 
     @ui.page('/lists/{list_id}/print')
-    def print_view(list_id: str) -> RedirectResponse | None:
-        user = signed_in_user(services.auth)
-        if user is None:
-            return to_sign_in(f'/lists/{list_id}/print')
+    @signed_in(services.accounts, '/lists/{list_id}/print')
+    def print_view(user: User, list_id: str) -> None:
         if lists.role_of(list_id, user.id) is None:
             ui.label('This list does not exist, or it was not shared with you.')
-            return None
+            return
         snapshot = lists.snapshot(list_id)
         ui.page_title(f'{snapshot["name"]} · TravelPack')
         ui.add_head_html('<style>@media print { .no-print { display: none } } '
@@ -54,7 +49,6 @@ def register(services: Services) -> None:
                          'text-align: left }</style>')
         ui.button('Print', icon='print', on_click=lambda: ui.run_javascript('window.print()')).classes('no-print')
         ui.html(printable(snapshot), sanitize=False).classes('w-full')
-        return None
 
 
 def rows_of(snapshot: dict[str, Any]) -> list[dict[str, Any]]:

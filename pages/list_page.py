@@ -1,56 +1,54 @@
 """The list page `/lists/<id>`: header (name, who is here, actions), the browser-rendered items, activity."""
 from typing import Any
 
-from fastapi.responses import RedirectResponse
 from nicegui import ui
 
 from models import Action, Op, User, can, new_id
-from travelpack_ui.auth.browser import signed_in_user, to_sign_in
+from travelpack_ui.auth.browser import signed_in
 from travelpack_ui.components.activity_feed import activity_feed
 from travelpack_ui.components.avatars import avatar_stack
 from travelpack_ui.components.frame import frame
 from travelpack_ui.components.item_table import ItemTable
 from travelpack_ui.components.lazy_menu import lazy_menu
-from travelpack_ui.components.share_dialog import share_button, welcome_dialog
+from travelpack_ui.components.people_dialog import welcome_dialog
+from travelpack_ui.components.share_dialog import share_button
 from travelpack_ui.core.errors import DomainError
 from travelpack_ui.lists.applier import actor_of
 from travelpack_ui.live.rooms import Room
 from travelpack_ui.live.tab import ListTab
 from travelpack_ui.services import Services
-from travelpack_ui.sharing.service import SharingService
 
 
-def register(services: Services, sharing: SharingService) -> None:
+def register(services: Services) -> None:
     lists, rooms = services.lists, services.rooms
 
     @ui.page('/lists/{list_id}')
-    async def list_page(list_id: str) -> RedirectResponse | None:
-        user = signed_in_user(services.auth)
-        if user is None:
-            return to_sign_in(f'/lists/{list_id}')
+    @signed_in(services.accounts, '/lists/{list_id}')
+    async def list_page(user: User, list_id: str) -> None:
         role = lists.role_of(list_id, user.id)
         if role is None:
             with frame('Not found', user):
                 ui.label('This list does not exist, or it was not shared with you.').classes('text-lg') \
                     .mark('not-found')
                 ui.link('Back to my lists', '/')
-            return None
+            return
         room = await rooms.open(list_id)
         client = ui.context.client
         with frame(room.state['name'], user):
-            header = list_header(services, sharing, room, user, role)
+            header = list_header(services, room, user, role)
             table = ItemTable(snapshot=room.snapshot(), me=actor_of(user), members=lists.people(list_id),
                               can_edit=can(role, Action.edit_items), units=user.units).classes('w-full')
             tab = ListTab(services, room, user, client, table)
             header.tab = tab
             room.presence_pushed.subscribe(header.avatars.show)
             room.list_updated.subscribe(header.update_name)
-            client.on_delete(lambda: (room.presence_pushed.unsubscribe(header.avatars.show),
-                                      room.list_updated.unsubscribe(header.update_name)))
+            def leave() -> None:
+                room.presence_pushed.unsubscribe(header.avatars.show)
+                room.list_updated.unsubscribe(header.update_name)
+            client.on_delete(leave)
             header.avatars.show(room.users())
             activity_section(services, room, tab)
-        welcome_dialog(services, sharing, list_id, user)
-        return None
+        welcome_dialog(services, list_id, user)
 
 
 def activity_section(services: Services, room: Room, tab: ListTab) -> None:
@@ -76,7 +74,7 @@ def activity_section(services: Services, room: Room, tab: ListTab) -> None:
 class list_header:
     """Name, dates, presence and the list's actions; the name follows renames live."""
 
-    def __init__(self, services: Services, sharing: SharingService, room: Room, user: User, role: str) -> None:
+    def __init__(self, services: Services, room: Room, user: User, role: str) -> None:
         self.services, self.room, self.user, self.role = services, room, user, role
         self.tab: Any = None
         with ui.row().classes('w-full items-center no-wrap gap-2'):
@@ -84,7 +82,7 @@ class list_header:
                 self.name = ui.label(room.state['name']).classes('text-2xl font-bold truncate').mark('list-title')
                 self.details = ui.label(_details(room.state)).classes('text-gray-600')
             self.avatars = avatar_stack()
-            share_button(services, sharing, room.list_id, user, role)
+            share_button(services, room.list_id, user, role)
             lazy_menu(ui.button(icon='more_vert').props('flat round aria-label="List actions"'), self.actions)
 
     def actions(self) -> None:

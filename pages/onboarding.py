@@ -11,26 +11,28 @@ from travelpack_ui.auth.browser import signed_in_user
 from travelpack_ui.components.frame import frame
 from travelpack_ui.core.errors import DomainError, Gone
 from travelpack_ui.services import Services
-from travelpack_ui.sharing.service import BadToken, SharingService, TokenInfo
+from travelpack_ui.sharing.accepting import Accepting, BadToken, TokenInfo
 
 ALLOWS = {'editor': 'add, change and pack items', 'viewer': 'see the list and follow the packing'}
 
 
-def register(services: Services, sharing: SharingService) -> None:
+def register(services: Services) -> None:
     @ui.page('/invite/{token}')
     def invite_page(token: str) -> None:
-        onboarding(services, sharing, token, f'/invite/{token}')
+        onboarding(services, token, f'/invite/{token}')
 
     @ui.page('/share/{token}')
     def share_page(token: str) -> None:
-        onboarding(services, sharing, token, f'/share/{token}')
+        onboarding(services, token, f'/share/{token}')
 
 
-def onboarding(services: Services, sharing: SharingService, token: str, here: str) -> None:
-    user = signed_in_user(services.auth)
+def onboarding(services: Services, token: str, here: str) -> None:
+    """Open to visitors who are not signed in: the link says what it is for before anyone signs in."""
+    accepting = services.sharing.accepting
+    user = signed_in_user(services.accounts)
     with frame('Join a packing list', user):
         try:
-            info = sharing.describe(token)
+            info = accepting.describe(token)
         except BadToken:
             problem('This link is not valid', 'It may have been cut short or changed. Ask for a new one.', 'bad-link')
             return
@@ -48,10 +50,10 @@ def onboarding(services: Services, sharing: SharingService, token: str, here: st
                 hint = 'This invitation is for the address it was mailed to. ' + hint
             sign_in_form(services, next_path=here, title='Sign in to join', hint=hint)
             return
-        join_card(sharing, token, info, user)
+        join_card(accepting, token, info, user)
 
 
-def join_card(sharing: SharingService, token: str, info: TokenInfo, user: User) -> None:
+def join_card(accepting: Accepting, token: str, info: TokenInfo, user: User) -> None:
     with ui.card().classes('w-full max-w-md self-center'):
         if info.email is not None and info.email != user.email.lower():
             ui.label(f'You are signed in as {user.email}, but this invitation was sent to another address. '
@@ -63,7 +65,7 @@ def join_card(sharing: SharingService, token: str, info: TokenInfo, user: User) 
 
         async def join() -> None:
             try:
-                joined = await sharing.accept(token, user=user)
+                joined = await accepting.accept(token, user=user)
             except DomainError as error:
                 ui.notify(error.detail, type='negative')
                 return

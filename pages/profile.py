@@ -2,36 +2,28 @@
 import json
 
 from fastapi import Response
-from fastapi.responses import RedirectResponse
 from nicegui import app, ui
 from pydantic import ValidationError
 
-from models import UserPublic
+from models import User
 from models.common import clean_name
-from travelpack_ui.auth.browser import sign_out, signed_in_user, to_sign_in
+from travelpack_ui.auth.browser import sign_out, signed_in
 from travelpack_ui.components.frame import frame
 from travelpack_ui.services import Services
 
 
 def register(services: Services) -> None:
-    auth = services.auth
+    auth, accounts = services.auth, services.accounts
 
     @app.get('/profile/export.json', include_in_schema=False)
-    def export_json() -> Response:
-        user = signed_in_user(auth)
-        if user is None:
-            return to_sign_in('/profile')
-        lists = services.lists.summaries(user.id)
-        data = {'user': UserPublic.of(user).model_dump(),
-                'lists': [services.lists.snapshot(s['id'], s['role']) for s in lists]}
-        return Response(json.dumps(data, indent=2, ensure_ascii=False), media_type='application/json',
+    @signed_in(accounts, '/profile')
+    def export_json(user: User) -> Response:
+        return Response(json.dumps(accounts.export(user), indent=2, ensure_ascii=False), media_type='application/json',
                         headers={'Content-Disposition': 'attachment; filename="travelpack-export.json"'})
 
     @ui.page('/profile')
-    def profile_page() -> RedirectResponse | None:
-        user = signed_in_user(auth)
-        if user is None:
-            return to_sign_in('/profile')
+    @signed_in(accounts, '/profile')
+    def profile_page(user: User) -> None:
         with frame('Profile', user):
             ui.label('Profile').classes('text-2xl font-bold')
             with ui.card().classes('w-full max-w-xl'):
@@ -46,7 +38,7 @@ def register(services: Services) -> None:
                     except ValueError as error:
                         ui.notify(f'Display name: {error}', type='negative')
                         return
-                    await auth.update_user(user, display_name=cleaned, units=units.value)
+                    await accounts.update(user, display_name=cleaned, units=units.value)
                     ui.notify('Saved', type='positive')
                 ui.button('Save', on_click=save).props('unelevated color=primary').mark('save-profile')
 
@@ -91,8 +83,7 @@ def register(services: Services) -> None:
                           on_click=lambda: ui.download('/profile/export.json')).props('flat')
 
                 async def delete_account() -> None:
-                    for list_id in await auth.delete_account(user):
-                        services.lists.lifecycle.emit(list_id, 'deleted')
+                    await accounts.delete(user)
                     sign_out()
                     ui.navigate.to('/signin')
 
@@ -104,4 +95,3 @@ def register(services: Services) -> None:
                             ui.button('Delete my account', on_click=delete_account).props('unelevated color=negative')
                     dialog.open()
                 ui.button('Delete my account', on_click=confirm).props('flat color=negative')
-        return None

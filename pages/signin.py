@@ -14,7 +14,7 @@ def register(services: Services) -> None:
 
     @ui.page('/signin')
     def signin_page(next: str = '/') -> RedirectResponse | None:
-        if signed_in_user(auth) is not None:
+        if signed_in_user(services.accounts) is not None:
             return RedirectResponse(safe_next(next), status_code=303)
         with frame('Sign in'):
             sign_in_form(services, next_path=safe_next(next))

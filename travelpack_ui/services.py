@@ -1,6 +1,7 @@
 """The object graph: `main.py` builds one `Services` and hands it to the API and every page."""
 from dataclasses import dataclass
 
+from travelpack_ui.auth.accounts import Accounts
 from travelpack_ui.auth.service import AuthService
 from travelpack_ui.core.db import Database
 from travelpack_ui.core.mailer import Mailer
@@ -9,6 +10,12 @@ from travelpack_ui.core.writer import Writer
 from travelpack_ui.lists.ops import OpService
 from travelpack_ui.lists.service import ListService
 from travelpack_ui.live.rooms import Rooms
+from travelpack_ui.sharing.accepting import Accepting
+from travelpack_ui.sharing.collaborators import Collaborators
+from travelpack_ui.sharing.context import SharingContext
+from travelpack_ui.sharing.invitations import Invitations
+from travelpack_ui.sharing.links import Links
+from travelpack_ui.sharing.service import Sharing
 
 
 @dataclass
@@ -17,22 +24,36 @@ class Services:
     db: Database
     writer: Writer
     mailer: Mailer
+    accounts: Accounts
     auth: AuthService
     lists: ListService
     ops: OpService
     rooms: Rooms
+    sharing: Sharing
 
 
 def build_services(settings: Settings) -> Services:
-    """Wire settings → database → services. Migrations run here, so a fresh data dir just works."""
+    """Wire settings → database → services. Migrations run here, so a fresh data dir just works.
+
+    Only objects are made here; what runs at start-up and shutdown is registered by `main.py`.
+    """
     db = Database(settings.resolved_database_url)
     db.migrate()
     writer = Writer(db)
     mailer = Mailer(settings)
-    auth = AuthService(settings, db, writer, mailer)
     lists = ListService(db, writer, bin_days=settings.bin_days)
+    accounts = Accounts(db, writer, lists)
+    auth = AuthService(settings, db, writer, mailer, accounts)
     ops = OpService(db, writer)
     rooms = Rooms(lists, ops, writer, burst_window=settings.burst_window_s,
                   presence_interval=settings.presence_interval_s)
-    return Services(settings=settings, db=db, writer=writer, mailer=mailer, auth=auth, lists=lists, ops=ops,
-                    rooms=rooms)
+    sharing = build_sharing(SharingContext(settings, db, writer, lists), mailer)
+    return Services(settings=settings, db=db, writer=writer, mailer=mailer, accounts=accounts, auth=auth,
+                    lists=lists, ops=ops, rooms=rooms, sharing=sharing)
+
+
+def build_sharing(context: SharingContext, mailer: Mailer) -> Sharing:
+    """Each part on the one context; accepting an invitation tells the invitations' listeners."""
+    invitations = Invitations(context, mailer)
+    return Sharing(context=context, collaborators=Collaborators(context), invitations=invitations,
+                   links=Links(context), accepting=Accepting(context, invitations.changed))

@@ -115,11 +115,11 @@ async def test_expired_revoked_and_replaced_invitations_are_gone(client, mailbox
     assert [(i['email'], i['role']) for i in pending] == [('ben@example.com', 'viewer')]
 
     later = utcnow() + timedelta(days=7, minutes=1)
-    sharing().clock = lambda: later
+    sharing().context.clock = lambda: later
     expired = await accept(client, ben, second)
     assert expired.status_code == 410
     assert (await client.get(base, headers=ana)).json()[0]['status'] == 'expired'
-    sharing().clock = utcnow
+    sharing().context.clock = utcnow
 
     assert (await client.delete(f'{base}/{pending[0]["id"]}', headers=ana)).status_code == 204
     assert (await accept(client, ben, second)).status_code == 410
@@ -131,14 +131,14 @@ async def test_tokens_are_signed_random_and_stored_as_digests(client, mailbox, a
     plist = await create_list(client, ana)
     await invite(client, ana, plist['id'], 'ben@example.com')
     token = await invitation_token(mailbox, 'ben@example.com', count=2)
-    payload = sharing().signer.unsign('invite', token)
+    payload = sharing().context.signer.unsign('invite', token)
     assert payload is not None and len(payload['n']) >= 22  # ≥ 128 random bits, URL-safe base64
     with services().db.read() as session:
         row = session.exec(select(Invitation)).one()
     assert row.nonce_hash == digest(payload['n']) and payload['n'] not in row.nonce_hash
     tampered = token[:-3] + ('AAA' if not token.endswith('AAA') else 'BBB')
     for bad in (tampered, 'garbage', LinkSigner(['another-key']).sign('invite', payload),
-                sharing().signer.sign('magic', payload)):  # another key or another purpose's salt
+                sharing().context.signer.sign('magic', payload)):  # another key or another purpose's salt
         response = await accept(client, ben, bad)
         assert response.status_code == 400 and response.json()['code'] == 'invalid_token'
     assert (await accept(client, ben, token)).status_code == 200
@@ -147,15 +147,15 @@ async def test_tokens_are_signed_random_and_stored_as_digests(client, mailbox, a
 async def test_older_signing_keys_still_verify(client, ana, ben) -> None:
     plist = await create_list(client, ana)
     link = await share_link(client, ana, plist['id'], 'viewer')
-    old_keys = sharing().signer.keys
-    sharing().signer = LinkSigner(['a-brand-new-key', *old_keys])
+    old_keys = sharing().context.signer.keys
+    sharing().context.signer = LinkSigner(['a-brand-new-key', *old_keys])
     assert (await accept(client, ben, token_of(link['url']))).status_code == 200
 
 
 async def test_a_mail_failure_keeps_the_invitation_and_retries(client, mailbox, ana, ben) -> None:
     plist = await create_list(client, ana)
     settings = services().settings
-    sharing().post.retry_delays = (0.2,)
+    sharing().invitations.post.retry_delays = (0.2,)
     settings.smtp_port = _free_port()  # nobody listens there: SMTP is down
     response = await invite(client, ana, plist['id'], 'ben@example.com')
     assert response.status_code == 201 and response.json()[0]['status'] == 'not_sent'
@@ -170,7 +170,7 @@ async def test_a_mail_failure_keeps_the_invitation_and_retries(client, mailbox, 
 async def test_a_mail_that_never_goes_out_is_marked_failed_and_can_be_resent(client, mailbox, ana) -> None:
     plist = await create_list(client, ana)
     settings = services().settings
-    sharing().post.retry_delays = (0.05,)
+    sharing().invitations.post.retry_delays = (0.05,)
     settings.smtp_port = _free_port()
     await invite(client, ana, plist['id'], 'ben@example.com')
     base = f'/api/packing-lists/{plist["id"]}/invitations'
@@ -185,12 +185,12 @@ async def test_a_mail_that_never_goes_out_is_marked_failed_and_can_be_resent(cli
 
 async def test_invitations_are_rate_limited_per_inviter_and_per_address(client, ana) -> None:
     plist = await create_list(client, ana)
-    sharing().per_recipient = RateLimiter(2, 3600)
+    sharing().invitations.per_recipient = RateLimiter(2, 3600)
     for _ in range(2):
         assert (await invite(client, ana, plist['id'], 'ben@example.com')).status_code == 201
     limited = await invite(client, ana, plist['id'], 'ben@example.com')
     assert limited.status_code == 429 and int(limited.headers['Retry-After']) > 0
-    sharing().per_inviter = RateLimiter(3, 3600)
+    sharing().invitations.per_inviter = RateLimiter(3, 3600)
     assert (await invite(client, ana, plist['id'], 'a@example.com', 'b@example.com')).status_code == 201
     limited = await invite(client, ana, plist['id'], 'c@example.com', 'd@example.com')
     assert limited.status_code == 429 and limited.json()['code'] == 'rate_limited'
@@ -227,7 +227,7 @@ async def test_share_link_limits_and_expiry(client, ana, ben) -> None:
     assert (await client.post(base, json={'role': 'editor', 'expires_in_hours': 8760}, headers=ana)).status_code == 201
     link = await share_link(client, ana, plist['id'], 'editor', expires_in_hours=1)
     later = utcnow() + timedelta(hours=1, seconds=1)
-    sharing().clock = lambda: later
+    sharing().context.clock = lambda: later
     assert (await accept(client, ben, token_of(link['url']))).status_code == 410
 
 

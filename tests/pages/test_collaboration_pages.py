@@ -16,7 +16,7 @@ async def two_people_on_one_list(user: User, create_user, mailbox: Mailbox) -> t
     await browser_sign_in(user, mailbox, 'ana@example.com')
     ben = create_user()
     await browser_sign_in(ben, mailbox, 'ben@example.com')
-    ana_row = services().auth.user(_user_id('ana@example.com'))
+    ana_row = services().accounts.user(_user_id('ana@example.com'))
     plist = await services().lists.create(ListCreate(name='Lisbon'), user=ana_row)
     with services().db.write() as session:
         session.add(ListMember(list_id=plist['id'], user_id=_user_id('ben@example.com'), role='editor'))

@@ -62,7 +62,7 @@ async def test_create_a_list_from_my_lists(user: User, mailbox: Mailbox) -> None
 async def test_list_page_of_a_stranger_is_not_found(user: User, mailbox: Mailbox, create_user) -> None:
     await browser_sign_in(user, mailbox, 'ana@example.com')
     await user.should_see('My lists')
-    ana = services().auth.user(_user_id('ana@example.com'))
+    ana = services().accounts.user(_user_id('ana@example.com'))
     from models import ListCreate
     plist = await services().lists.create(ListCreate(name='Secret'), user=ana)
     eve = create_user()
@@ -77,7 +77,7 @@ async def test_a_tab_sends_ops_and_every_tab_is_told(user: User, mailbox: Mailbo
     """Two tabs of one list: an op from the first is applied and the room pushes it once for all tabs."""
     await browser_sign_in(user, mailbox, 'ana@example.com')
     await user.should_see('My lists')
-    ana = services().auth.user(_user_id('ana@example.com'))
+    ana = services().accounts.user(_user_id('ana@example.com'))
     from models import ListCreate
     plist = await services().lists.create(ListCreate(name='Lisbon'), user=ana)
     await user.open(f'/lists/{plist["id"]}')
@@ -151,7 +151,7 @@ async def table_event(user: User, table: ItemTable, event: str, args: dict) -> N
 
 async def test_a_tab_that_missed_changes_is_sent_the_whole_list(user: User, mailbox: Mailbox) -> None:
     await browser_sign_in(user, mailbox, 'ana@example.com')
-    ana = services().auth.user(_user_id('ana@example.com'))
+    ana = services().accounts.user(_user_id('ana@example.com'))
     from models import ListCreate
     plist = await services().lists.create(ListCreate(name='Lisbon'), user=ana)
     await user.open(f'/lists/{plist["id"]}')
@@ -169,7 +169,7 @@ async def test_a_tab_that_missed_changes_is_sent_the_whole_list(user: User, mail
 
 async def test_export_csv_and_printable_view_show_text_not_html(user: User, mailbox: Mailbox) -> None:
     await browser_sign_in(user, mailbox, 'ana@example.com')
-    ana = services().auth.user(_user_id('ana@example.com'))
+    ana = services().accounts.user(_user_id('ana@example.com'))
     from models import ListCreate
     plist = await services().lists.create(ListCreate(name='Lisbon'), user=ana)
     ops = [Op(op_id='c', type='category.create', id='00000000-0000-4000-8000-000000000001',

@@ -15,7 +15,7 @@ async def test_change_name_and_units(user: User, mailbox: Mailbox) -> None:
         user.find(marker='units').elements.pop().value = 'imperial'
     user.find(marker='save-profile').click()
     await user.should_see('Saved', retries=30)
-    account = services().auth.user(_user_id('ana@example.com'))
+    account = services().accounts.user(_user_id('ana@example.com'))
     assert (account.display_name, account.initials, account.units) == ('Ana Lima', 'AL', 'imperial')
     user.find(marker='display-name').clear().type('x' * 201)
     user.find(marker='save-profile').click()
@@ -43,7 +43,7 @@ async def test_personal_access_token_from_the_page(user: User, mailbox: Mailbox)
 async def test_export_and_delete_account(user: User, mailbox: Mailbox) -> None:
     await browser_sign_in(user, mailbox, 'ana@example.com')
     from models import ListCreate
-    ana = services().auth.user(_user_id('ana@example.com'))
+    ana = services().accounts.user(_user_id('ana@example.com'))
     plist = await services().lists.create(ListCreate(name='Lisbon'), user=ana)
     export = await user.http_client.get('/profile/export.json')
     assert export.status_code == 200
@@ -56,5 +56,5 @@ async def test_export_and_delete_account(user: User, mailbox: Mailbox) -> None:
     assert confirm
     await click(user, confirm[0])
     await user.should_see('Sign in to TravelPack', retries=50)
-    assert services().auth.user(ana.id) is None
+    assert services().accounts.user(ana.id) is None
     assert services().lists.role_of(plist['id'], ana.id) is None

@@ -64,7 +64,7 @@ async def emit(user: User, element: ui.element, event: str, args: Any) -> None:
 async def test_a_visitor_joins_through_an_emailed_invitation(user: User, create_user, mailbox: Mailbox,
                                                              client) -> None:
     ana, list_id = await ana_with_list(user, mailbox)
-    await sharing().invite(list_id, ['ben@example.com'], 'editor', 'See you there', user=ana)
+    await sharing().invitations.invite(list_id, ['ben@example.com'], 'editor', 'See you there', user=ana)
     invite_path = urlsplit(await mailbox.link_for('ben@example.com', containing='/invite/')).path
     scanner = await client.get(invite_path)  # a mail scanner follows the link: nothing is used up
     assert scanner.status_code == 200
@@ -87,7 +87,7 @@ async def test_a_visitor_joins_through_an_emailed_invitation(user: User, create_
 
 async def test_a_signed_in_visitor_joins_by_share_link(user: User, create_user, mailbox: Mailbox) -> None:
     ana, list_id = await ana_with_list(user, mailbox)
-    link = await sharing().create_link(list_id, 'viewer', user=ana)
+    link = await sharing().links.create(list_id, 'viewer', user=ana)
     ben = create_user()
     await browser_sign_in(ben, mailbox, 'ben@example.com')
     await ben.open(f'/share/{token_of(link["url"])}')
@@ -101,7 +101,7 @@ async def test_a_signed_in_visitor_joins_by_share_link(user: User, create_user, 
 async def test_an_invitation_for_another_address_cannot_be_joined(user: User, create_user,
                                                                   mailbox: Mailbox) -> None:
     ana, list_id = await ana_with_list(user, mailbox)
-    await sharing().invite(list_id, ['carl@example.com'], 'editor', user=ana)
+    await sharing().invitations.invite(list_id, ['carl@example.com'], 'editor', user=ana)
     invite_path = urlsplit(await mailbox.link_for('carl@example.com', containing='/invite/')).path
     ben = create_user()
     await browser_sign_in(ben, mailbox, 'ben@example.com')
@@ -114,16 +114,16 @@ async def test_tampered_expired_and_revoked_links_say_so(user: User, mailbox: Ma
     ana, list_id = await ana_with_list(user, mailbox)
     await user.open('/invite/not-a-real-token')
     await user.should_see('This link is not valid')
-    await sharing().invite(list_id, ['ben@example.com'], 'editor', user=ana)
+    await sharing().invitations.invite(list_id, ['ben@example.com'], 'editor', user=ana)
     invite_path = urlsplit(await mailbox.link_for('ben@example.com', containing='/invite/')).path
-    invitation = sharing().invitations(list_id, user=ana)[0]
-    await sharing().revoke_invitation(list_id, invitation['id'], user=ana)
+    invitation = sharing().invitations.of(list_id, user=ana)[0]
+    await sharing().invitations.revoke(list_id, invitation['id'], user=ana)
     await user.open(invite_path)
     await user.should_see('This invitation has expired or was revoked')
-    link = await sharing().create_link(list_id, 'editor', 1, user=ana)
+    link = await sharing().links.create(list_id, 'editor', 1, user=ana)
     await user.open(urlsplit(link['url']).path[:-2] + 'xx')
     await user.should_see('This link is not valid')
-    await sharing().revoke_link(list_id, link['id'], user=ana)
+    await sharing().links.revoke(list_id, link['id'], user=ana)
     await user.open(urlsplit(link['url']).path)
     await user.should_see('This share link has expired or was revoked')
 
@@ -132,13 +132,13 @@ async def test_tampered_expired_and_revoked_links_say_so(user: User, mailbox: Ma
 
 async def test_a_removed_members_open_page_loses_access_at_once(user: User, create_user, mailbox: Mailbox) -> None:
     ana, list_id = await ana_with_list(user, mailbox)
-    link = await sharing().create_link(list_id, 'editor', user=ana)
+    link = await sharing().links.create(list_id, 'editor', user=ana)
     ben = create_user()
     await browser_sign_in(ben, mailbox, 'ben@example.com')
-    await sharing().accept(token_of(link['url']), user=account('ben@example.com'))
+    await sharing().accepting.accept(token_of(link['url']), user=account('ben@example.com'))
     await ben.open(f'/lists/{list_id}')
     table = ben.find(kind=ItemTable).elements.pop()
-    await sharing().remove(list_id, account('ben@example.com').id, user=ana)
+    await sharing().collaborators.remove(list_id, account('ben@example.com').id, user=ana)
     await ben.should_see('You no longer have access to this list.', retries=50)
     room = services().rooms.get(list_id)
     assert room is None or ben.client.id not in room.tabs  # no more updates for this tab
@@ -149,15 +149,15 @@ async def test_a_removed_members_open_page_loses_access_at_once(user: User, crea
 async def test_a_downgraded_editor_turns_read_only_and_forged_events_change_nothing(
         user: User, create_user, mailbox: Mailbox) -> None:
     ana, list_id = await ana_with_list(user, mailbox)
-    link = await sharing().create_link(list_id, 'editor', user=ana)
+    link = await sharing().links.create(list_id, 'editor', user=ana)
     ben = create_user()
     await browser_sign_in(ben, mailbox, 'ben@example.com')
     ben_row = account('ben@example.com')
-    await sharing().accept(token_of(link['url']), user=ben_row)
+    await sharing().accepting.accept(token_of(link['url']), user=ben_row)
     await ben.open(f'/lists/{list_id}')
     table = ben.find(kind=ItemTable).elements.pop()
     assert table.props['canEdit'] is True
-    await sharing().set_role(list_id, ben_row.id, 'viewer', user=ana)
+    await sharing().collaborators.set_role(list_id, ben_row.id, 'viewer', user=ana)
     await until(lambda: table.props['canEdit'] is False)
     forged = {'ops': [{'op_id': 'forged', 'type': 'item.create', 'fields': {'name': 'Hat'}},
                       {'op_id': 'forged-2', 'type': 'list.update', 'fields': {'name': 'Mine now'}}]}
@@ -180,24 +180,24 @@ async def test_the_owner_shares_from_the_dialog(user: User, mailbox: Mailbox) ->
     await mailbox.wait_for('ben@example.com')
     await mailbox.wait_for('carl@example.com')
     await user.should_see(marker='invitation-status-ben@example.com', retries=50)
-    assert {i['email'] for i in sharing().invitations(list_id, user=ana)} == {'ben@example.com', 'carl@example.com'}
+    assert {i['email'] for i in sharing().invitations.of(list_id, user=ana)} == {'ben@example.com', 'carl@example.com'}
     user.find(marker='create-link').click()
     await user.should_see(marker='share-link-url', retries=50)
-    assert len(sharing().links(list_id, user=ana)) == 1
+    assert len(sharing().links.of(list_id, user=ana)) == 1
     await user.should_see('ana@example.com')  # the owner sees email addresses
 
 
 async def test_a_stale_share_dialog_cannot_act_after_ownership_moved(user: User, create_user,
                                                                      mailbox: Mailbox) -> None:
     ana, list_id = await ana_with_list(user, mailbox)
-    link = await sharing().create_link(list_id, 'editor', user=ana)
+    link = await sharing().links.create(list_id, 'editor', user=ana)
     ben = create_user()
     await browser_sign_in(ben, mailbox, 'ben@example.com')
-    await sharing().accept(token_of(link['url']), user=account('ben@example.com'))
+    await sharing().accepting.accept(token_of(link['url']), user=account('ben@example.com'))
     await user.open(f'/lists/{list_id}')
     user.find(marker='share').click()
     await user.should_see(marker='share-dialog')
-    await sharing().transfer(list_id, account('ben@example.com').id, user=ana)
+    await sharing().collaborators.transfer(list_id, account('ben@example.com').id, user=ana)
     user.find(marker='invite-emails').type('eve@example.com')
     user.find(marker='send-invitations').click()  # the button is still on screen; the server says no
     await user.should_see('Your role on this list (editor) does not allow this.', retries=30)
@@ -208,16 +208,16 @@ async def test_a_stale_share_dialog_cannot_act_after_ownership_moved(user: User,
 async def test_members_are_welcomed_once_see_people_and_can_leave(user: User, create_user,
                                                                  mailbox: Mailbox) -> None:
     ana, list_id = await ana_with_list(user, mailbox)
-    link = await sharing().create_link(list_id, 'viewer', user=ana)
+    link = await sharing().links.create(list_id, 'viewer', user=ana)
     ben = create_user()
     await browser_sign_in(ben, mailbox, 'ben@example.com')
     ben_row = account('ben@example.com')
-    await sharing().accept(token_of(link['url']), user=ben_row)
+    await sharing().accepting.accept(token_of(link['url']), user=ben_row)
     await ben.open(f'/lists/{list_id}')
     await ben.should_see(marker='welcome')
     await ben.should_see('ana (owner)')
     await ben.should_see('As a viewer you can see everything')
-    await until(lambda: not sharing().needs_welcome(list_id, ben_row.id))
+    await until(lambda: not sharing().collaborators.needs_welcome(list_id, ben_row.id))
     await ben.open(f'/lists/{list_id}')
     await ben.should_not_see(marker='welcome')
     ben.find(marker='people').click()

@@ -5,11 +5,11 @@ from urllib.parse import urlsplit
 import httpx
 from nicegui import app
 
-from travelpack_ui.sharing.service import SharingService
+from travelpack_ui.sharing.service import Sharing
 
 
-def sharing() -> SharingService:
-    return app.state.sharing
+def sharing() -> Sharing:
+    return app.state.travelpack.sharing
 
 
 def token_of(url: str) -> str:

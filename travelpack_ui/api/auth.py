@@ -59,21 +59,18 @@ def auth_router(services: Services) -> APIRouter:
 
     @router.patch('/user/me')
     async def update_me(body: UserUpdate, user: CurrentUser) -> UserPublic:
-        return UserPublic.of(await auth.update_user(user, **body.model_dump(exclude_unset=True)))
+        return UserPublic.of(await services.accounts.update(user, **body.model_dump(exclude_unset=True)))
 
     @router.delete('/user/me', status_code=204)
     async def delete_me(user: CurrentUser) -> Response:
         """Delete the account and every list it owns."""
-        for list_id in await auth.delete_account(user):
-            services.lists.lifecycle.emit(list_id, 'deleted')
+        await services.accounts.delete(user)
         return Response(status_code=204)
 
     @router.get('/user/me/export')
     def export_me(user: CurrentUser) -> dict[str, Any]:
         """All of my data as JSON: my profile and every list I can see, in full."""
-        lists = services.lists.summaries(user.id)
-        return {'user': UserPublic.of(user).model_dump(),
-                'lists': [services.lists.snapshot(s['id'], s['role']) for s in lists]}
+        return services.accounts.export(user)
 
     @router.post('/user/tokens', status_code=201)
     async def create_token(body: TokenCreate, user: CurrentUser) -> dict[str, Any]:

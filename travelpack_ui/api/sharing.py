@@ -1,6 +1,6 @@
 """REST: collaborators, ownership, email invitations, share links, accepting, and lists shared with me.
 
-Bodies are validated loosely here (types, sizes) and for meaning in `SharingService`, which checks the caller's
+Bodies are validated loosely here (types, sizes) and for meaning in `Sharing`, which checks the caller's
 role against the latest committed membership on every call.
 """
 from typing import Annotated, Any
@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from models import User
 from travelpack_ui.api.deps import bearer_user
 from travelpack_ui.services import Services
-from travelpack_ui.sharing.service import SharingService
+from travelpack_ui.sharing.service import Sharing
 
 
 class Body(BaseModel):
@@ -42,7 +42,7 @@ class AcceptRequest(Body):
     token: str = Field(max_length=1000)
 
 
-def sharing_router(services: Services, sharing: SharingService) -> APIRouter:
+def sharing_router(services: Services, sharing: Sharing) -> APIRouter:
     router = APIRouter(prefix='/api', tags=['sharing'])
     CurrentUser = Annotated[User, Depends(bearer_user(services.auth))]
     base = '/packing-lists/{list_id}'
@@ -50,67 +50,67 @@ def sharing_router(services: Services, sharing: SharingService) -> APIRouter:
     @router.get(f'{base}/collaborators')
     def collaborators(list_id: str, user: CurrentUser) -> list[dict[str, Any]]:
         """Everyone on the list, owner included; email addresses only for the owner."""
-        return sharing.collaborators(list_id, user=user)
+        return sharing.collaborators.of(list_id, user=user)
 
     @router.post(f'{base}/collaborators')
     async def change_collaborator(list_id: str, body: CollaboratorChange, user: CurrentUser,
                                   response: Response) -> dict[str, Any]:
         """Change a member's role (200), or add someone who already shares another list with you (201)."""
-        entry, created = await sharing.set_role(list_id, body.user_id, body.role, user=user)
+        entry, created = await sharing.collaborators.set_role(list_id, body.user_id, body.role, user=user)
         response.status_code = 201 if created else 200
         return entry
 
     @router.delete(f'{base}/collaborators/{{user_id}}', status_code=204)
     async def remove_collaborator(list_id: str, user_id: str, user: CurrentUser) -> Response:
         """The owner removes someone, or a member leaves (their own id); access ends at once."""
-        await sharing.remove(list_id, user_id, user=user)
+        await sharing.collaborators.remove(list_id, user_id, user=user)
         return Response(status_code=204)
 
     @router.post(f'{base}/transfer')
     async def transfer(list_id: str, body: TransferRequest, user: CurrentUser) -> list[dict[str, Any]]:
         """Make a member the owner; you become an editor. Answers the collaborators as you now see them."""
-        return await sharing.transfer(list_id, body.user_id, user=user)
+        return await sharing.collaborators.transfer(list_id, body.user_id, user=user)
 
     @router.post(f'{base}/invitations', status_code=201)
     async def invite(list_id: str, body: InvitationRequest, user: CurrentUser) -> list[dict[str, Any]]:
         """Mail an invitation to each address; `status` says whether the mail went out yet."""
-        return await sharing.invite(list_id, body.emails, body.role, body.message, user=user)
+        return await sharing.invitations.invite(list_id, body.emails, body.role, body.message, user=user)
 
     @router.get(f'{base}/invitations')
     def invitations(list_id: str, user: CurrentUser) -> list[dict[str, Any]]:
-        return sharing.invitations(list_id, user=user)
+        return sharing.invitations.of(list_id, user=user)
 
     @router.delete(f'{base}/invitations/{{invitation_id}}', status_code=204)
     async def revoke_invitation(list_id: str, invitation_id: str, user: CurrentUser) -> Response:
-        await sharing.revoke_invitation(list_id, invitation_id, user=user)
+        await sharing.invitations.revoke(list_id, invitation_id, user=user)
         return Response(status_code=204)
 
     @router.post(f'{base}/invitations/{{invitation_id}}/resend')
     async def resend_invitation(list_id: str, invitation_id: str, user: CurrentUser) -> dict[str, Any]:
         """Mail a pending invitation again with a fresh link (the earlier link stops working) and a new expiry."""
-        return await sharing.resend(list_id, invitation_id, user=user)
+        return await sharing.invitations.resend(list_id, invitation_id, user=user)
 
     @router.post(f'{base}/share-links', status_code=201)
     async def create_link(list_id: str, body: ShareLinkRequest, user: CurrentUser) -> dict[str, Any]:
-        return await sharing.create_link(list_id, body.role, body.expires_in_hours, user=user)
+        return await sharing.links.create(list_id, body.role, body.expires_in_hours, user=user)
 
     @router.get(f'{base}/share-links')
     def links(list_id: str, user: CurrentUser) -> list[dict[str, Any]]:
-        return sharing.links(list_id, user=user)
+        return sharing.links.of(list_id, user=user)
 
     @router.delete(f'{base}/share-links/{{link_id}}', status_code=204)
     async def revoke_link(list_id: str, link_id: str, user: CurrentUser) -> Response:
-        await sharing.revoke_link(list_id, link_id, user=user)
+        await sharing.links.revoke(list_id, link_id, user=user)
         return Response(status_code=204)
 
     @router.post('/invitations/accept')
     async def accept(body: AcceptRequest, user: CurrentUser) -> dict[str, Any]:
         """Join through an invitation or share-link token: `{"list_id", "role"}`."""
-        return await sharing.accept(body.token, user=user)
+        return await sharing.accepting.accept(body.token, user=user)
 
     @router.get('/user/shared-with-me')
     def shared_with_me(user: CurrentUser) -> list[dict[str, Any]]:
         """Lists others shared with you, with your role and the owner."""
-        return sharing.shared_with_me(user)
+        return sharing.collaborators.shared_with_me(user)
 
     return router

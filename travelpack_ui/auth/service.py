@@ -1,6 +1,8 @@
-"""Sign-in and credentials: magic links, access and refresh tokens, personal access tokens, the account itself."""
+"""Sign-in and credentials: magic links, access and refresh tokens, personal access tokens.
+
+The account they belong to is `Accounts`' (auth/accounts.py); credentials are one job, kept together here.
+"""
 import logging
-import re
 from datetime import timedelta
 from typing import Any
 from urllib.parse import quote
@@ -8,10 +10,12 @@ from urllib.parse import quote
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from models import ApiToken, ListMember, MagicToken, PackingList, Role, User, iso, utcnow
+from models import ApiToken, MagicToken, User, iso, utcnow
 from models.common import aware
+from travelpack_ui.auth.accounts import Accounts
+from travelpack_ui.auth.emails import normalise_email
 from travelpack_ui.core.db import Database
-from travelpack_ui.core.errors import Invalid, NotFound, Unauthorized
+from travelpack_ui.core.errors import NotFound, Unauthorized
 from travelpack_ui.core.mailer import Mail, Mailer, MailError
 from travelpack_ui.core.ratelimit import RateLimiter
 from travelpack_ui.core.settings import Settings
@@ -19,13 +23,6 @@ from travelpack_ui.core.tokens import JwtCodec, digest, random_token
 from travelpack_ui.core.writer import Writer
 
 log = logging.getLogger(__name__)
-EMAIL = re.compile(r'^[^@\s<>",;:()\[\]\\]+@[^@\s<>",;:()\[\]\\]+\.[^@\s<>",;:()\[\]\\]+$')
-
-
-def normalise_email(value: Any) -> str:
-    if not isinstance(value, str) or len(value) > 320 or not EMAIL.match(value.strip()):
-        raise Invalid('email: please give a valid email address, like ana@example.com.', code='invalid')
-    return value.strip().lower()
 
 
 def safe_next(value: Any) -> str:
@@ -39,8 +36,9 @@ def safe_next(value: Any) -> str:
 class AuthService:
     """Issues and checks every credential; the only code that creates accounts."""
 
-    def __init__(self, settings: Settings, db: Database, writer: Writer, mailer: Mailer) -> None:
+    def __init__(self, settings: Settings, db: Database, writer: Writer, mailer: Mailer, accounts: Accounts) -> None:
         self.settings = settings
+        self.accounts = accounts
         self.db = db
         self.writer = writer
         self.mailer = mailer
@@ -128,7 +126,7 @@ class AuthService:
         def work(session: Session) -> User:
             now = utcnow()
             used = session.execute(update(ApiToken).where(col(ApiToken.token_hash) == hashed,
-                                                          ApiToken.kind == 'refresh',
+                                                          col(ApiToken.kind) == 'refresh',
                                                           col(ApiToken.revoked_at).is_(None),
                                                           col(ApiToken.expires_at) > now).values(revoked_at=now))
             if used.rowcount != 1:  # type: ignore[attr-defined]
@@ -154,7 +152,7 @@ class AuthService:
             if row is None or row.revoked_at is not None:
                 raise Unauthorized('The access token is not valid.', code='invalid_token')
             user_id = row.user_id
-        user = self.user(user_id)
+        user = self.accounts.user(user_id)
         if user is None:
             raise Unauthorized('The account behind this token no longer exists.', code='invalid_token')
         return user
@@ -180,41 +178,6 @@ class AuthService:
             row.revoked_at = utcnow()
             session.add(row)
         await self.writer.run(work)
-
-    # --- the account ---------------------------------------------------------------------------------------------
-
-    def user(self, user_id: str | None) -> User | None:
-        if not user_id:
-            return None
-        with self.db.read() as session:
-            return session.get(User, user_id)
-
-    async def update_user(self, user: User, **fields: Any) -> User:
-        def work(session: Session) -> User:
-            row = session.get(User, user.id)
-            if row is None:
-                raise NotFound('No such user.', code='not_found')
-            for name, value in fields.items():
-                if value is not None:
-                    setattr(row, name, value)
-            session.add(row)
-            return row
-        return await self.writer.run(work)
-
-    async def delete_account(self, user: User) -> list[str]:
-        """Delete the account, the lists it owns and its credentials; other lists just lose a member."""
-        def work(session: Session) -> list[str]:
-            owned = session.exec(select(ListMember.list_id).where(ListMember.user_id == user.id,
-                                                                  ListMember.role == Role.owner)).all()
-            for list_id in owned:
-                plist = session.get(PackingList, list_id)
-                if plist is not None:
-                    session.delete(plist)
-            row = session.get(User, user.id)
-            if row is not None:
-                session.delete(row)
-            return list(owned)
-        return await self.writer.run(work)
 
 
 def _token_public(row: ApiToken) -> dict[str, Any]:

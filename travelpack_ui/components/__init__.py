@@ -1,1 +1,1 @@
-"""Reusable NiceGUI pieces: page chrome, avatars, and the browser-rendered item table."""
+"""Reusable NiceGUI pieces: page chrome, avatars, list cards, the bin, dialogs, and the browser-rendered item table."""

@@ -1,63 +1,49 @@
-"""Sharing in the list page: the owner's "Share" dialog, everyone else's "People" dialog, and the first-visit welcome.
+"""Sharing in the list page: the "Share" or "People" button, and the owner's "Share" dialog.
 
-Each handler calls `SharingService`, which re-checks the caller's role against the latest committed membership:
+Each handler calls a part of `Sharing`, which re-checks the caller's role against the latest committed membership:
 a button being on screen proves nothing (NiceGUI events can be forged), and a role can change while a dialog is open.
 """
 import re
 from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Any
 
-from nicegui import background_tasks, ui
+from nicegui import ui
 
 from models import Role, User
+from travelpack_ui.components.attempt import attempt, confirmed
+from travelpack_ui.components.people_dialog import avatar, people_dialog
 from travelpack_ui.core.errors import DomainError
 from travelpack_ui.services import Services
-from travelpack_ui.sharing.service import SharingService
+from travelpack_ui.sharing.service import Sharing
 
 STATUS_TEXT = {'sent': 'sent', 'not_sent': 'not yet sent', 'failed': 'failed', 'accepted': 'accepted',
                'expired': 'expired', 'revoked': 'revoked'}
 STATUS_COLOR = {'sent': 'positive', 'not_sent': 'warning', 'failed': 'negative', 'accepted': 'primary',
                 'expired': 'grey', 'revoked': 'grey'}
 EXPIRY = {'Never': None, '1 day': 24, '7 days': 24 * 7, '30 days': 24 * 30, '1 year': 8760}
-ALLOWS = {
-    'owner': 'You own this list: you can change anything and decide who is on it.',
-    'editor': 'As an editor you can add, change and pack items, and edit the list\'s details.',
-    'viewer': 'As a viewer you can see everything and follow the packing live, but not change anything.',
-}
 
 
-def share_button(services: Services, sharing: SharingService, list_id: str, user: User, role: str) -> ui.button:
+def share_button(services: Services, list_id: str, user: User, role: str) -> ui.button:
     """"Share" for the owner, "People" for everyone else; what opens is decided by the role at the time of the click."""
     async def open_dialog() -> None:
         current = services.lists.role_of(list_id, user.id)
         if current is None:
             ui.notify('You no longer have access to this list.', type='warning')
         elif current == Role.owner:
-            ShareDialog(sharing, list_id, user).open()
+            ShareDialog(services.sharing, list_id, user).open()
         else:
-            people_dialog(sharing, list_id, user)
+            people_dialog(services.sharing, list_id, user)
     if role == Role.owner:
         return ui.button('Share', icon='person_add', on_click=open_dialog).props('unelevated color=primary') \
             .mark('share')
     return ui.button('People', icon='group', on_click=open_dialog).props('flat').mark('people')
 
 
-async def attempt(action: Awaitable[Any], success: str | None = None) -> Any:
-    """Run a service call from a handler: a refusal becomes a notification, never a stack trace."""
-    try:
-        result = await action
-    except DomainError as error:
-        ui.notify(error.detail, type='negative')
-        return None
-    if success:
-        ui.notify(success, type='positive')
-    return result if result is not None else True
-
-
 class ShareDialog:
     """The owner's dialog: invite by email, pending invitations, share links, collaborators."""
 
-    def __init__(self, sharing: SharingService, list_id: str, user: User) -> None:
+    def __init__(self, sharing: Sharing, list_id: str, user: User) -> None:
         self.sharing, self.list_id, self.user = sharing, list_id, user
         with ui.dialog() as self.dialog, ui.card().classes('w-full max-w-2xl').mark('share-dialog'):
             ui.label('Share this list').classes('text-xl font-bold')
@@ -74,7 +60,7 @@ class ShareDialog:
                     self.people = ui.column().classes('w-full gap-1').mark('collaborators')
             with ui.row().classes('w-full justify-end'):
                 ui.button('Done', on_click=self.dialog.close).props('flat')
-        sharing.invitations_changed.subscribe(self._on_invitations_changed)
+        sharing.invitations.changed.subscribe(self._on_invitations_changed)
         self.dialog.on('hide', self._closed)
         self.refresh()
 
@@ -82,7 +68,7 @@ class ShareDialog:
         self.dialog.open()
 
     def _closed(self) -> None:
-        self.sharing.invitations_changed.unsubscribe(self._on_invitations_changed)
+        self.sharing.invitations.changed.unsubscribe(self._on_invitations_changed)
         self.dialog.delete()
 
     def refresh(self) -> None:
@@ -114,8 +100,8 @@ class ShareDialog:
             if not addresses:
                 ui.notify('Enter at least one email address.', type='warning')
                 return
-            sent = await attempt(self.sharing.invite(self.list_id, addresses, role.value, message.value or None,
-                                                     user=self.user))
+            sent = await attempt(self.sharing.invitations.invite(self.list_id, addresses, role.value,
+                                                                 message.value or None, user=self.user))
             if sent:
                 failed = [i['email'] for i in sent if i['status'] != 'sent']
                 ui.notify(f'Invited {len(sent)}.' + (f' Not sent yet to {", ".join(failed)}: we keep trying.'
@@ -126,7 +112,7 @@ class ShareDialog:
             .mark('send-invitations')
 
     def _render_invitations(self) -> None:
-        rows = [i for i in self.sharing.invitations(self.list_id, user=self.user) if i['status'] != 'accepted']
+        rows = [i for i in self.sharing.invitations.of(self.list_id, user=self.user) if i['status'] != 'accepted']
         self.invitations.clear()
         with self.invitations:
             if rows:
@@ -137,11 +123,11 @@ class ShareDialog:
                     ui.label(row['role']).classes('text-gray-600')
                     ui.badge(STATUS_TEXT[row['status']], color=STATUS_COLOR[row['status']]) \
                         .mark(f'invitation-status-{row["email"]}')
-                    self._action('Resend', 'send', lambda r=row: self.sharing.resend(self.list_id, r['id'],
-                                                                                      user=self.user),
+                    invitations = self.sharing.invitations
+                    self._action('Resend', 'send', partial(invitations.resend, self.list_id, row['id'], user=self.user),
                                  'Invitation sent again.')
-                    self._action('Revoke', 'block', lambda r=row: self.sharing.revoke_invitation(
-                        self.list_id, r['id'], user=self.user), 'Invitation revoked.')
+                    self._action('Revoke', 'block', partial(invitations.revoke, self.list_id, row['id'],
+                                                            user=self.user), 'Invitation revoked.')
 
     # --- share links ---------------------------------------------------------------------------------------------
 
@@ -154,7 +140,7 @@ class ShareDialog:
             expiry = ui.select(list(EXPIRY), value='7 days', label='Expires').classes('w-32').mark('link-expiry')
 
             async def create() -> None:
-                link = await attempt(self.sharing.create_link(self.list_id, role.value, EXPIRY[expiry.value],
+                link = await attempt(self.sharing.links.create(self.list_id, role.value, EXPIRY[expiry.value],
                                                               user=self.user), 'Link created.')
                 if link:
                     self.refresh()
@@ -162,7 +148,7 @@ class ShareDialog:
                 .mark('create-link')
 
     def _render_links(self) -> None:
-        rows = self.sharing.links(self.list_id, user=self.user)
+        rows = self.sharing.links.of(self.list_id, user=self.user)
         self.links.clear()
         with self.links:
             for row in rows:
@@ -174,14 +160,13 @@ class ShareDialog:
                     ui.label(f'{row["role"]} · {expires} · {row["uses"]} joined').classes('text-sm text-gray-600')
                     ui.button(icon='content_copy', on_click=lambda r=row: copy(r['url'])) \
                         .props('flat round dense aria-label="Copy link"')
-                    self._action('Revoke', 'block', lambda r=row: self.sharing.revoke_link(self.list_id, r['id'],
-                                                                                            user=self.user),
-                                 'Link revoked.')
+                    self._action('Revoke', 'block', partial(self.sharing.links.revoke, self.list_id, row['id'],
+                                                            user=self.user), 'Link revoked.')
 
     # --- collaborators -------------------------------------------------------------------------------------------
 
     def _render_people(self) -> None:
-        people = self.sharing.collaborators(self.list_id, user=self.user)
+        people = self.sharing.collaborators.of(self.list_id, user=self.user)
         self.people.clear()
         with self.people:
             for person in people:
@@ -196,15 +181,18 @@ class ShareDialog:
                     ui.select({'editor': 'editor', 'viewer': 'viewer'}, value=person['role'],
                               on_change=lambda e, p=person: self._set_role(p, e.value)).classes('w-28') \
                         .mark(f'role-{person["display_name"]}')
-                    self._action('Make owner', 'star', lambda p=person: self.sharing.transfer(
-                        self.list_id, p['user_id'], user=self.user), f'{person["display_name"]} now owns the list.',
-                        confirm=f'Make {person["display_name"]} the owner? You become an editor.')
-                    self._action('Remove', 'person_remove', lambda p=person: self.sharing.remove(
-                        self.list_id, p['user_id'], user=self.user), f'{person["display_name"]} was removed.')
+                    collaborators = self.sharing.collaborators
+                    self._action('Make owner', 'star', partial(collaborators.transfer, self.list_id, person['user_id'],
+                                                               user=self.user),
+                                 f'{person["display_name"]} now owns the list.',
+                                 confirm=f'Make {person["display_name"]} the owner? You become an editor.')
+                    self._action('Remove', 'person_remove', partial(collaborators.remove, self.list_id,
+                                                                    person['user_id'], user=self.user),
+                                 f'{person["display_name"]} was removed.')
 
     async def _set_role(self, person: dict[str, Any], role: str) -> None:
         if role != person['role']:
-            await attempt(self.sharing.set_role(self.list_id, person['user_id'], role, user=self.user),
+            await attempt(self.sharing.collaborators.set_role(self.list_id, person['user_id'], role, user=self.user),
                           f'{person["display_name"]} is now {role}.')
             self.refresh()
 
@@ -219,79 +207,6 @@ class ShareDialog:
             .mark(label.lower().replace(' ', '-')).tooltip(label)
 
 
-def people_dialog(sharing: SharingService, list_id: str, user: User) -> None:
-    """For editors and viewers: who is on the list (names and avatars, no email addresses), and leaving it."""
-    try:
-        people = sharing.collaborators(list_id, user=user)
-    except DomainError as error:
-        ui.notify(error.detail, type='warning')
-        return
-    with ui.dialog() as dialog, ui.card().classes('w-96').mark('people-dialog'):
-        ui.label('People on this list').classes('text-xl font-bold')
-        for person in people:
-            with ui.row().classes('items-center no-wrap gap-2').mark(f'person-{person["display_name"]}'):
-                avatar(person)
-                ui.label(person['display_name'] + (' (you)' if person['user_id'] == user.id else ''))
-                ui.label(person['role']).classes('text-gray-600')
-
-        async def leave() -> None:
-            if not await confirmed('Leave this list? You need a new invitation to come back.'):
-                return
-            if await attempt(sharing.remove(list_id, user.id, user=user), 'You left the list.'):
-                ui.navigate.to('/')
-        with ui.row().classes('w-full justify-between'):
-            ui.button('Leave list', icon='logout', on_click=leave).props('flat color=negative').mark('leave')
-            ui.button('Close', on_click=dialog.close).props('flat')
-    dialog.on('hide', dialog.delete)
-    dialog.open()
-
-
-def welcome_dialog(services: Services, sharing: SharingService, list_id: str, user: User) -> ui.dialog | None:
-    """Once per member, on their first visit to a list shared with them: who is here, what they may do, how to pack."""
-    if not sharing.needs_welcome(list_id, user.id):
-        return None
-    role = services.lists.role_of(list_id, user.id)
-    if role is None:
-        return None
-    others = [p for p in sharing.collaborators(list_id, user=user) if p['user_id'] != user.id]
-    name = services.lists.snapshot(list_id)['name']
-    with ui.dialog() as dialog, ui.card().classes('w-96').mark('welcome'):
-        ui.label(f'Welcome to “{name}”').classes('text-xl font-bold')
-        if others:
-            ui.label('Packing with you:').classes('font-medium')
-            for person in others:
-                with ui.row().classes('items-center no-wrap gap-2'):
-                    avatar(person)
-                    ui.label(f'{person["display_name"]} ({person["role"]})')
-        ui.label(ALLOWS[role.value]).mark('welcome-role')
-        if role != Role.viewer:
-            ui.label('To pack an item, tick its checkbox. To add one, type its name in "Add an item" and press '
-                     'Enter. Everyone sees changes as they happen.')
-        ui.button('Got it', on_click=dialog.close).props('unelevated color=primary').mark('welcome-dismiss')
-    dialog.on('hide', dialog.delete)
-    dialog.open()
-    background_tasks.create(sharing.mark_welcomed(list_id, user.id), name='mark welcomed')
-    return dialog
-
-
-def avatar(person: dict[str, Any]) -> None:
-    with ui.element('div').classes('rounded-full text-white text-xs font-bold flex items-center justify-center') \
-            .style(f'background:{person["color"]};width:30px;height:30px;flex:none') as circle:
-        circle.props.update({'role': 'img', 'aria-label': person['display_name']})
-        ui.label(person['initials'])
-
-
 def copy(url: str) -> None:
     ui.clipboard.write(url)
     ui.notify('Link copied.', type='positive')
-
-
-async def confirmed(question: str) -> bool:
-    with ui.dialog() as dialog, ui.card():
-        ui.label(question)
-        with ui.row().classes('w-full justify-end'):
-            ui.button('Cancel', on_click=lambda: dialog.submit(False)).props('flat')
-            ui.button('Yes', on_click=lambda: dialog.submit(True)).props('unelevated color=primary').mark('confirm')
-    answer = bool(await dialog)
-    dialog.delete()
-    return answer

@@ -6,18 +6,16 @@ import asyncio
 import logging
 from datetime import timedelta
 from html import escape
-from typing import TYPE_CHECKING
 
-from nicegui import background_tasks
+from nicegui import Event, background_tasks
 from sqlmodel import Session, col, select
 
 from models import Invitation, PackingList, User
 from models.common import aware
-from travelpack_ui.core.mailer import Mail, MailError
+from travelpack_ui.core.errors import Invalid
+from travelpack_ui.core.mailer import Mail, Mailer, MailError
 from travelpack_ui.core.tokens import digest, random_token
-
-if TYPE_CHECKING:
-    from travelpack_ui.sharing.service import SharingService
+from travelpack_ui.sharing.context import INVITE, SharingContext
 
 log = logging.getLogger(__name__)
 
@@ -52,19 +50,27 @@ def invitation_mail(*, to: str, inviter: str, list_name: str, role: str, link: s
     return Mail(to=to, subject=subject, text=text, html=html, link=link)
 
 
-class InvitationPost:
-    """Sends invitation mails for a `SharingService` and retries the ones that did not go out."""
+def header_safe(text: str, what: str) -> None:
+    """Anything that reaches a mail header (the subject names the inviter and the list) must be one line."""
+    if any(ch in text for ch in '\r\n'):
+        raise Invalid(f'Line breaks in {what} cannot go into an email; please change it first.', code='invalid')
 
-    def __init__(self, sharing: 'SharingService') -> None:
-        self.sharing = sharing
-        self.send_timeout = min(sharing.settings.smtp_timeout, 10.0)
+
+class InvitationPost:
+    """The invitations' outbox: sends their mails and retries the ones that did not go out."""
+
+    def __init__(self, context: SharingContext, mailer: Mailer, changed: Event[str]) -> None:
+        self.context = context
+        self.mailer = mailer
+        self.changed = changed  # the invitations' event: a recorded attempt changes what the owner sees
+        self.send_timeout = min(context.settings.smtp_timeout, 10.0)
         self.retry_delays: tuple[float, ...] = (5.0, 30.0, 120.0, 600.0)
         self.tokens: dict[str, str] = {}  # invitation id → its token, while its mail still has to go out
 
     async def resume(self) -> None:
         """After a restart: retry the invitation mails that had not gone out (with fresh links)."""
-        now = self.sharing.clock()
-        with self.sharing.db.read() as session:
+        now = self.context.clock()
+        with self.context.db.read() as session:
             ids = session.exec(select(Invitation.id).where(
                 col(Invitation.sent_at).is_(None), col(Invitation.revoked_at).is_(None),
                 col(Invitation.accepted_at).is_(None), col(Invitation.expires_at) > now,
@@ -78,7 +84,7 @@ class InvitationPost:
 
     async def deliver(self, invitation_id: str) -> None:
         """Try to send one invitation mail (bounded by `send_timeout`); on failure retry later in the background."""
-        with self.sharing.db.read() as session:
+        with self.context.db.read() as session:
             row = session.get(Invitation, invitation_id)
             plist = session.get(PackingList, row.list_id) if row else None
             inviter = session.get(User, row.invited_by) if row else None
@@ -87,11 +93,11 @@ class InvitationPost:
             return
         token = self.tokens.get(invitation_id) or await self.rotate(invitation_id)
         mail = invitation_mail(to=row.email, inviter=inviter.display_name if inviter else 'Someone',
-                               list_name=plist.name, role=row.role, link=self.sharing.invite_url(token),
-                               message=row.message, days=self.sharing.settings.invitation_days)
+                               list_name=plist.name, role=row.role, link=self.context.url(INVITE, token),
+                               message=row.message, days=self.context.settings.invitation_days)
         error: str | None = None
         try:
-            await asyncio.wait_for(self.sharing.mailer.send(mail), timeout=self.send_timeout)
+            await asyncio.wait_for(self.mailer.send(mail), timeout=self.send_timeout)
         except (MailError, TimeoutError) as failure:
             error = str(failure) or 'The mail server did not answer in time.'
             log.warning('Invitation mail %s not sent (attempt %d): %s', invitation_id, row.send_attempts + 1, error)
@@ -114,15 +120,15 @@ class InvitationPost:
             row.send_attempts += 1
             row.send_error = error[:500] if error else None
             if error is None:
-                row.sent_at = self.sharing.clock()
+                row.sent_at = self.context.clock()
             session.add(row)
             return row.send_attempts
-        return await self.sharing.writer.run(work, lambda _: self.sharing.invitations_changed.emit(list_id))
+        return await self.context.writer.run(work, lambda _: self.changed.emit(list_id))
 
     async def rotate(self, invitation_id: str, *, reset: bool = False) -> str:
         """A fresh nonce (we keep only digests, so a lost token cannot be re-made): the old link stops working."""
         nonce = random_token()
-        now = self.sharing.clock()
+        now = self.context.clock()
 
         def work(session: Session) -> None:
             row = session.get(Invitation, invitation_id)
@@ -131,10 +137,10 @@ class InvitationPost:
             row.nonce_hash = digest(nonce)
             if reset:
                 row.send_attempts, row.send_error, row.sent_at = 0, None, None
-                row.expires_at = now + timedelta(days=self.sharing.settings.invitation_days)
+                row.expires_at = now + timedelta(days=self.context.settings.invitation_days)
             session.add(row)
-        await self.sharing.writer.run(work)
-        token = self.sharing.signer.sign('invite', {'i': invitation_id, 'n': nonce})
+        await self.context.writer.run(work)
+        token = self.context.signer.sign(INVITE, {'i': invitation_id, 'n': nonce})
         self.tokens[invitation_id] = token
         return token
 
@@ -143,7 +149,7 @@ class InvitationPost:
             return 'accepted'
         if row.revoked_at is not None:
             return 'revoked'
-        if aware(row.expires_at) <= self.sharing.clock():
+        if aware(row.expires_at) <= self.context.clock():
             return 'expired'
         if row.sent_at is not None:
             return 'sent'
