@@ -5,11 +5,10 @@ from fastapi.responses import RedirectResponse
 from nicegui import ui
 from pydantic import ValidationError
 
-from models import ListCreate, Op, new_id
+from models import ListCreate, Op, new_id, validation_sentence
 from travelpack_ui.auth.browser import signed_in_user, to_sign_in
 from travelpack_ui.components.frame import frame
 from travelpack_ui.core.errors import DomainError
-from travelpack_ui.lists.applier import validation_sentence
 from travelpack_ui.services import Services
 
 

@@ -1,12 +1,12 @@
 """The API's edge: one error shape ({"detail", "code"}), content-type and body-size checks, no stack traces."""
 import logging
-from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from models.validation import REQUEST_PARTS, validation_sentence
 from travelpack_ui.core.errors import DomainError, TooMany
 
 log = logging.getLogger(__name__)
@@ -28,16 +28,7 @@ def install_error_handlers(app: FastAPI) -> None:
         problems = error.errors()
         if any(p.get('type') == 'json_invalid' for p in problems):
             return error_response(400, 'The request body is not valid JSON.', 'invalid_json')
-        return error_response(422, validation_detail(problems), 'invalid')
-
-
-def validation_detail(problems: Any) -> str:
-    if not problems:
-        return 'The request is not valid.'
-    first = problems[0]
-    where = '.'.join(str(p) for p in first.get('loc', ()) if p not in ('body', 'query', 'path')) or 'body'
-    message = str(first.get('msg', 'is not valid')).removeprefix('Value error, ')
-    return f'{where}: {message}'
+        return error_response(422, validation_sentence(problems, skip=REQUEST_PARTS, fallback='body'), 'invalid')
 
 
 class ApiGuard:
