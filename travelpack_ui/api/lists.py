@@ -51,7 +51,7 @@ def lists_router(services: Services) -> APIRouter:
 
     async def one_op(list_id: str, user: User, op_type: str, *, entity_id: str | None = None,
                      fields: dict[str, Any] | None = None, base_version: int | None = None) -> dict[str, Any]:
-        op = Op(op_id=f'rest-{uuid.uuid4()}', type=op_type, id=entity_id, fields=fields,  # type: ignore[arg-type]
+        op = Op(op_id=f'rest-{uuid.uuid4()}', type=op_type, id=entity_id, fields=fields,
                 base_version=base_version)
         result = (await ops.apply(list_id, [op], user=user)).results[0]
         if result.status == 'rejected':

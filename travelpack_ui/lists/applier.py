@@ -167,7 +167,7 @@ class OpApplier:
 
     def _find(self, kind: str, entity_id: str | None) -> Audited:
         entity = self.session.get(ENTITY_TABLES[kind], entity_id) if entity_id else None
-        if entity is None or entity.list_id != self.plist.id:  # type: ignore[attr-defined]
+        if entity is None or entity.list_id != self.plist.id:
             raise Rejected('not_found', f'No {kind} with id {entity_id} in this list.')
         return entity
 
