@@ -1,26 +1,52 @@
-"""TravelPack's data: tables, payloads and the rules that need no database."""
+"""TravelPack's data: tables, payloads, the answers the API sends and the rules that need no database."""
 from .common import ITEMS_PER_LIST_MAX, iso, new_id, utcnow
 from .describe import activity_entry, describe, inverse
-from .lists import (
+from .entities import (
     CREATE_PAYLOADS,
     ENTITY_TABLES,
     UPDATE_PAYLOADS,
-    Audited,
     Bag,
     Category,
+    InList,
     Item,
+    ItemChangePublic,
     ItemCreate,
+    ItemPublic,
     ItemUpdate,
-    ListCreate,
-    ListMember,
-    ListUpdate,
-    PackingList,
+    Named,
+    NamedChangePublic,
+    NamedCreate,
+    NamedPublic,
+    NamedUpdate,
+    PackingListChangePublic,
+    PackingListPublic,
     Traveler,
 )
-from .ops import OP_TYPES, Activity, Op, OpRecord, OpResult, OpsRequest, find_conflicts
-from .roles import Action, Role, can, higher
-from .sharing import Invitation, ShareLink
-from .users import ApiToken, MagicToken, User, UserPublic, UserUpdate
+from .lists import (
+    Audited,
+    ConflictPublic,
+    ListCreate,
+    ListMember,
+    ListSummaryPublic,
+    ListUpdate,
+    PackingList,
+    PersonPublic,
+)
+from .ops import OP_TYPES, Activity, ActivityPublic, Op, OpRecord, OpResult, OpsPublic, OpsRequest, find_conflicts
+from .roles import Action, Role, RoleName, can, higher
+from .sharing import AcceptedPublic, CollaboratorPublic, Invitation, InvitationPublic, ShareLink, ShareLinkPublic
+from .users import (
+    AccessTokensPublic,
+    ApiToken,
+    ExportPublic,
+    MagicToken,
+    TokenCreatedPublic,
+    TokenPublic,
+    User,
+    UserPublic,
+    UserUpdate,
+)
+from .validation import validation_sentence
 
 __all__ = [
     'CREATE_PAYLOADS',
@@ -28,27 +54,51 @@ __all__ = [
     'ITEMS_PER_LIST_MAX',
     'OP_TYPES',
     'UPDATE_PAYLOADS',
+    'AcceptedPublic',
+    'AccessTokensPublic',
     'Action',
     'Activity',
+    'ActivityPublic',
     'ApiToken',
     'Audited',
     'Bag',
     'Category',
+    'CollaboratorPublic',
+    'ConflictPublic',
+    'ExportPublic',
+    'InList',
     'Invitation',
+    'InvitationPublic',
     'Item',
+    'ItemChangePublic',
     'ItemCreate',
+    'ItemPublic',
     'ItemUpdate',
     'ListCreate',
     'ListMember',
+    'ListSummaryPublic',
     'ListUpdate',
     'MagicToken',
+    'Named',
+    'NamedChangePublic',
+    'NamedCreate',
+    'NamedPublic',
+    'NamedUpdate',
     'Op',
     'OpRecord',
     'OpResult',
+    'OpsPublic',
     'OpsRequest',
     'PackingList',
+    'PackingListChangePublic',
+    'PackingListPublic',
+    'PersonPublic',
     'Role',
+    'RoleName',
     'ShareLink',
+    'ShareLinkPublic',
+    'TokenCreatedPublic',
+    'TokenPublic',
     'Traveler',
     'User',
     'UserPublic',
@@ -62,4 +112,5 @@ __all__ = [
     'iso',
     'new_id',
     'utcnow',
+    'validation_sentence',
 ]

@@ -1,19 +1,19 @@
-"""Packing lists and what lives inside them.
+"""Packing lists themselves: the shared audit columns, the list and its members, and the list's payloads.
 
 Every list-scoped row carries audit fields, a `version` (the list version of its last change), the version at
 which each field last changed (`field_versions`, for the conflict rule) and a tombstone (`deleted_at`), so that
-deletes can be restored and edits to deleted things explained.
+deletes can be restored and edits to deleted things explained. What lives inside a list is in `entities.py`.
 """
 from datetime import date, datetime
 from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 from pydantic import Field as PydanticField
-from sqlalchemy import JSON, DateTime, Index
+from sqlalchemy import JSON, DateTime
 from sqlmodel import Field, SQLModel
 
-from .common import NAME_MAX, NOTES_MAX, QUANTITY_MAX, clean_name, clean_notes, iso, new_id, utcnow
-from .roles import Role
+from .common import NAME_MAX, NOTES_MAX, clean_name, clean_notes, iso, new_id, utcnow
+from .roles import Role, RoleName
 
 
 class Audited(SQLModel):
@@ -31,7 +31,7 @@ class Audited(SQLModel):
 
     def public(self) -> dict[str, Any]:
         """The JSON shape of this row in the API, the WebSocket and the browser component."""
-        data: dict[str, Any] = {'id': self.id}
+        data: dict[str, Any] = {'id': self.id}  # type: ignore[attr-defined]
         for name in self.EDITABLE:
             value = getattr(self, name)
             data[name] = value.isoformat() if isinstance(value, date) else value
@@ -68,62 +68,6 @@ class ListMember(SQLModel, table=True):
     welcomed: bool = False
 
 
-class Named(Audited):
-    name: str = Field(max_length=NAME_MAX)
-    position: float = Field(default=0.0)
-
-    EDITABLE: ClassVar[tuple[str, ...]] = ('name', 'position')
-
-
-class Category(Named, table=True):
-    __tablename__ = 'category'
-    __table_args__ = (Index('ix_category_list', 'list_id'),)
-
-    id: str = Field(default_factory=new_id, primary_key=True, max_length=36)
-    list_id: str = Field(foreign_key='packing_list.id', ondelete='CASCADE', max_length=36)
-
-
-class Bag(Named, table=True):
-    __tablename__ = 'bag'
-    __table_args__ = (Index('ix_bag_list', 'list_id'),)
-
-    id: str = Field(default_factory=new_id, primary_key=True, max_length=36)
-    list_id: str = Field(foreign_key='packing_list.id', ondelete='CASCADE', max_length=36)
-
-
-class Traveler(Named, table=True):
-    __tablename__ = 'traveler'
-    __table_args__ = (Index('ix_traveler_list', 'list_id'),)
-
-    id: str = Field(default_factory=new_id, primary_key=True, max_length=36)
-    list_id: str = Field(foreign_key='packing_list.id', ondelete='CASCADE', max_length=36)
-
-
-class Item(Audited, table=True):
-    __tablename__ = 'item'
-    __table_args__ = (Index('ix_item_list', 'list_id'),)
-
-    id: str = Field(default_factory=new_id, primary_key=True, max_length=36)
-    list_id: str = Field(foreign_key='packing_list.id', ondelete='CASCADE', max_length=36)
-    name: str = Field(max_length=NAME_MAX)
-    quantity: int = Field(default=1)
-    packed: bool = False
-    notes: str | None = Field(default=None, max_length=NOTES_MAX)
-    weight_grams: int | None = None
-    category_id: str | None = Field(default=None, max_length=36)
-    bag_id: str | None = Field(default=None, max_length=36)
-    traveler_id: str | None = Field(default=None, max_length=36)
-    position: float = Field(default=0.0)
-
-    EDITABLE: ClassVar[tuple[str, ...]] = ('name', 'quantity', 'packed', 'notes', 'weight_grams',
-                                           'category_id', 'bag_id', 'traveler_id', 'position')
-
-
-ENTITY_TABLES: dict[str, type[Audited]] = {
-    'item': Item, 'category': Category, 'bag': Bag, 'traveler': Traveler,
-}
-
-
 # --- payloads: what a client may send, validated at the edge --------------------------------------------------
 
 class Payload(BaseModel):
@@ -136,24 +80,33 @@ class Payload(BaseModel):
         return {name: getattr(model, name) for name in model.model_fields_set}
 
 
-def _name(value: Any) -> Any:
+# the limits the `clean_*` rules enforce after NFC normalisation, shown in the schema (a pydantic constraint would
+# count before normalising and word its refusal differently)
+NAME_BOUNDS: dict[str, Any] = {'minLength': 1, 'maxLength': NAME_MAX}
+NOTES_BOUNDS: dict[str, Any] = {'maxLength': NOTES_MAX}
+
+
+def not_empty(value: Any) -> Any:
+    """An update may leave a required name out, but not set it to null."""
+    if value is None:
+        raise ValueError('must not be empty')
+    return value
+
+
+def name_rule(value: Any) -> Any:
     return clean_name(value) if value is not None else value
 
 
-def _notes(value: Any) -> Any:
-    return clean_notes(value)
-
-
 class ListCreate(Payload):
-    name: str
-    destination: str | None = None
+    name: str = PydanticField(json_schema_extra=NAME_BOUNDS)
+    destination: str | None = PydanticField(default=None, json_schema_extra=NAME_BOUNDS)
     start_date: date | None = None
     end_date: date | None = None
-    notes: str | None = None
+    notes: str | None = PydanticField(default=None, json_schema_extra=NOTES_BOUNDS)
 
-    _v_name = field_validator('name')(_name)
+    _v_name = field_validator('name')(name_rule)
     _v_destination = field_validator('destination')(lambda v: clean_name(v) if v else None)
-    _v_notes = field_validator('notes')(_notes)
+    _v_notes = field_validator('notes')(clean_notes)
 
     @model_validator(mode='after')
     def _dates_in_order(self) -> 'ListCreate':
@@ -163,64 +116,54 @@ class ListCreate(Payload):
 
 
 class ListUpdate(ListCreate):
-    name: str = None  # type: ignore[assignment]
+    name: str = PydanticField(default=None, json_schema_extra=NAME_BOUNDS)  # type: ignore[assignment]
 
-    @field_validator('name')
-    @classmethod
-    def _name_not_null(cls, value: Any) -> Any:
-        if value is None:
-            raise ValueError('must not be empty')
-        return value
+    _name_not_null = field_validator('name')(not_empty)
 
 
-class NamedCreate(Payload):
+# --- answers: what the API sends back ---------------------------------------------------------------------------
+
+class PersonPublic(BaseModel):
+    """Who owns a list, or who overwrote a value: enough to name them."""
+    id: str
+    display_name: str
+
+
+class ConflictPublic(BaseModel):
+    """A value this change overwrote: someone else set `field` to `value` after the change's base version."""
+    field: str
+    value: Any
+    by: PersonPublic
+    at: str | None = PydanticField(description='ISO 8601 UTC')
+
+
+class AuditedPublic(BaseModel):
+    """The fields `Audited.public()` writes; `deleted*` only appear for a deleted entity."""
+    id: str
+    version: int
+    created_by: str | None
+    updated_by: str | None
+    created_at: str | None = PydanticField(description='ISO 8601 UTC')
+    updated_at: str | None = PydanticField(description='ISO 8601 UTC')
+    deleted: bool | None = PydanticField(default=None, description='present (true) only when deleted')
+    deleted_at: str | None = None
+    deleted_by: str | None = None
+
+
+class ListMetaPublic(AuditedPublic):
     name: str
-    position: float | None = None
-    _v_name = field_validator('name')(_name)
+    destination: str | None
+    start_date: str | None = PydanticField(description='ISO 8601 date')
+    end_date: str | None = PydanticField(description='ISO 8601 date')
+    notes: str | None
 
 
-class NamedUpdate(NamedCreate):
-    name: str = None  # type: ignore[assignment]
+class ListSummaryPublic(ListMetaPublic):
+    """One line of "my lists": the metadata, the caller's role, the owner and progress."""
+    role: RoleName
+    owner: PersonPublic | None
+    item_count: int
+    packed_count: int
 
-    @field_validator('name')
-    @classmethod
-    def _name_not_null(cls, value: Any) -> Any:
-        if value is None:
-            raise ValueError('must not be empty')
-        return value
-
-
-class ItemCreate(Payload):
-    name: str
-    quantity: int = PydanticField(default=1, ge=0, le=QUANTITY_MAX, strict=True)
-    packed: bool = PydanticField(default=False, strict=True)
-    notes: str | None = None
-    weight_grams: int | None = PydanticField(default=None, ge=0, le=10_000_000, strict=True)
-    category_id: str | None = None
-    bag_id: str | None = None
-    traveler_id: str | None = None
-    position: float | None = None
-
-    _v_name = field_validator('name')(_name)
-    _v_notes = field_validator('notes')(_notes)
-
-
-class ItemUpdate(ItemCreate):
-    name: str = None  # type: ignore[assignment]
-
-    @field_validator('name', 'quantity', 'packed')
-    @classmethod
-    def _not_null(cls, value: Any) -> Any:
-        if value is None:
-            raise ValueError('must not be null')
-        return value
-
-
-CREATE_PAYLOADS: dict[str, type[Payload]] = {
-    'list': ListCreate, 'item': ItemCreate, 'category': NamedCreate, 'bag': NamedCreate, 'traveler': NamedCreate,
-}
-UPDATE_PAYLOADS: dict[str, type[Payload]] = {
-    'list': ListUpdate, 'item': ItemUpdate, 'category': NamedUpdate, 'bag': NamedUpdate, 'traveler': NamedUpdate,
-}
 
 ROLE_VALUES = tuple(r.value for r in Role)

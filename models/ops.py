@@ -98,3 +98,31 @@ def find_conflicts(*, current: dict[str, Any], field_versions: dict[str, Any], c
         if version > base_version and by != user_id and current.get(name) != value:
             conflicts.append({'field': name, 'value': current.get(name), 'by': by, 'at': at})
     return conflicts
+
+
+# --- answers ----------------------------------------------------------------------------------------------------
+
+class OpsPublic(BaseModel):
+    """One result per op, in the order sent, and the list version after them all."""
+    results: list[OpResult]
+    version: int
+
+
+class ActorPublic(BaseModel):
+    id: str
+    display_name: str
+    initials: str
+    color: str
+
+
+class ActivityPublic(BaseModel):
+    """One entry of a list's feed, newest first; `id` is the cursor for `before`."""
+    id: str
+    at: str | None = PydanticField(description='ISO 8601 UTC')
+    action: str
+    actor: ActorPublic
+    entity_id: str
+    summary: str
+    list_version: int
+    before: dict[str, Any]
+    after: dict[str, Any]

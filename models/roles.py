@@ -1,5 +1,6 @@
 """Who may do what: one table that every path (UI, REST, ops, WebSocket) consults."""
 from enum import StrEnum
+from typing import Literal
 
 
 class Role(StrEnum):
@@ -36,3 +37,7 @@ def can(role: Role | str | None, action: Action) -> bool:
 def higher(a: Role | str, b: Role | str) -> Role:
     """The stronger of two roles: accepting a link never lowers a role someone already has."""
     return Role(a) if RANK[Role(a)] >= RANK[Role(b)] else Role(b)
+
+
+RoleName = Literal['owner', 'editor', 'viewer']
+"""A role as it travels in JSON."""

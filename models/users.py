@@ -3,10 +3,12 @@ from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, field_validator
+from pydantic import Field as PydanticField
 from sqlalchemy import DateTime
 from sqlmodel import Field, SQLModel
 
 from .common import clean_name, color_for, initials_of, new_id, utcnow
+from .entities import PackingListPublic
 
 Units = Literal['metric', 'imperial']
 
@@ -75,3 +77,31 @@ class ApiToken(SQLModel, table=True):
     expires_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
     last_used_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
     revoked_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+
+
+# --- answers ----------------------------------------------------------------------------------------------------
+
+class AccessTokensPublic(BaseModel):
+    """A short-lived JWT for `Authorization: Bearer`, and the single-use token that renews it."""
+    access_token: str
+    token_type: Literal['bearer']
+    expires_in: int = PydanticField(description='seconds')
+    refresh_token: str
+
+
+class TokenPublic(BaseModel):
+    """A personal access token as listed: never the secret itself."""
+    id: str
+    name: str
+    created_at: str | None
+    last_used_at: str | None
+
+
+class TokenCreatedPublic(TokenPublic):
+    token: str = PydanticField(description='shown once; send it as a bearer token')
+
+
+class ExportPublic(BaseModel):
+    """All of one person's data: their profile and every list they can see, in full."""
+    user: UserPublic
+    lists: list[PackingListPublic]

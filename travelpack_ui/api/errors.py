@@ -5,12 +5,45 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from models.validation import REQUEST_PARTS, validation_sentence
 from travelpack_ui.core.errors import DomainError, TooMany
 
 log = logging.getLogger(__name__)
 MAX_BODY = 1_000_000
+
+
+class ErrorPublic(BaseModel):
+    """Every refusal: a sentence for people and a code for programs (never FastAPI's list of problems)."""
+    detail: str
+    code: str
+
+
+WHY = {
+    400: 'Malformed JSON (`invalid_json`) or a tampered token',
+    401: 'No valid credentials (`unauthorized`, `invalid_token`)',
+    403: 'The caller sees the list, but their role does not allow this (`forbidden`)',
+    404: 'No such thing, or one the caller may not see (`not_found`, `deleted`)',
+    409: 'In the way of something else (`list_full`, `id_in_use`, `conflict`)',
+    410: 'Expired, revoked or already used (`gone`)',
+    413: 'The body is larger than 1 MB (`too_large`)',
+    415: 'Not `application/json` (`unsupported_media`)',
+    422: 'A field out of its limits (`invalid`)',
+    429: 'Too many requests; see `Retry-After` (`rate_limited`)',
+    503: 'The database cannot write now; see `Retry-After` (`unavailable`)',
+}
+SIGNED_IN = (401,)
+BODY = (400, 413, 415, 422)
+IN_LIST = (401, 404, 422)  # FastAPI would document its own 422 list for any route with parameters
+CHANGE = (401, 403, 404, 422, 503)
+
+
+def errors(*groups: tuple[int, ...] | int) -> dict[int | str, dict[str, Any]]:
+    """The `responses=` of a route: each status it may refuse with, documented as the `{detail, code}` it sends."""
+    statuses = sorted({s for g in groups for s in (g if isinstance(g, tuple) else (g,))})
+    return {status: {'model': ErrorPublic, 'description': WHY[status]} for status in statuses}
 
 
 def error_response(status: int, detail: str, code: str, headers: dict[str, str] | None = None) -> JSONResponse:
@@ -28,16 +61,7 @@ def install_error_handlers(app: FastAPI) -> None:
         problems = error.errors()
         if any(p.get('type') == 'json_invalid' for p in problems):
             return error_response(400, 'The request body is not valid JSON.', 'invalid_json')
-        return error_response(422, validation_detail(problems), 'invalid')
-
-
-def validation_detail(problems: Any) -> str:
-    if not problems:
-        return 'The request is not valid.'
-    first = problems[0]
-    where = '.'.join(str(p) for p in first.get('loc', ()) if p not in ('body', 'query', 'path')) or 'body'
-    message = str(first.get('msg', 'is not valid')).removeprefix('Value error, ')
-    return f'{where}: {message}'
+        return error_response(422, validation_sentence(problems, skip=REQUEST_PARTS, fallback='body'), 'invalid')
 
 
 class ApiGuard:

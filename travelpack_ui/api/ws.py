@@ -16,10 +16,10 @@ from pydantic import ValidationError
 from sqlmodel import select
 from starlette.websockets import WebSocketDisconnect
 
-from models import Action, ListMember, Op, Role, User, can
+from models import Action, ListMember, Op, Role, User, can, validation_sentence
 from travelpack_ui.core.errors import DomainError, NotFound, Unauthorized
 from travelpack_ui.core.ratelimit import TokenBucket
-from travelpack_ui.lists.applier import actor_of, validation_sentence
+from travelpack_ui.lists.applier import actor_of
 from travelpack_ui.live.rooms import Room
 from travelpack_ui.services import Services
 

@@ -6,7 +6,6 @@ from nicegui import ui
 from pydantic import ValidationError
 
 from travelpack_ui.core.errors import DomainError
-from travelpack_ui.lists.applier import validation_sentence
 
 
 def list_dialog(summary: dict[str, Any] | None, *, on_save: Callable[[dict[str, Any]], Awaitable[Any]],

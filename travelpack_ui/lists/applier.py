@@ -25,6 +25,7 @@ from models import (
     find_conflicts,
     iso,
     utcnow,
+    validation_sentence,
 )
 from models.common import aware
 
@@ -61,13 +62,6 @@ class Change:
 
 def actor_of(user: User) -> dict[str, Any]:
     return {'id': user.id, 'display_name': user.display_name, 'initials': user.initials, 'color': user.color}
-
-
-def validation_sentence(error: ValidationError) -> str:
-    first = error.errors()[0]
-    where = '.'.join(str(p) for p in first.get('loc', ()) if p != '__root__') or 'input'
-    message = first.get('msg', 'is invalid').removeprefix('Value error, ')
-    return f'{where}: {message}'
 
 
 class OpApplier:
@@ -173,7 +167,7 @@ class OpApplier:
 
     def _find(self, kind: str, entity_id: str | None) -> Audited:
         entity = self.session.get(ENTITY_TABLES[kind], entity_id) if entity_id else None
-        if entity is None or entity.list_id != self.plist.id:  # type: ignore[attr-defined]
+        if entity is None or entity.list_id != self.plist.id:
             raise Rejected('not_found', f'No {kind} with id {entity_id} in this list.')
         return entity
 

@@ -9,10 +9,10 @@ from typing import Any
 from nicegui import Client, background_tasks, core, ui
 from pydantic import ValidationError
 
-from models import Action, Op, User, can, inverse, new_id
+from models import Action, Op, User, can, inverse, new_id, validation_sentence
 from travelpack_ui.components.item_table import ItemTable
 from travelpack_ui.core.errors import DomainError
-from travelpack_ui.lists.applier import actor_of, validation_sentence
+from travelpack_ui.lists.applier import actor_of
 from travelpack_ui.live.rooms import Room
 from travelpack_ui.services import Services
 
