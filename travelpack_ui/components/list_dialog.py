@@ -5,6 +5,7 @@ from typing import Any
 from nicegui import ui
 from pydantic import ValidationError
 
+from models import validation_sentence
 from travelpack_ui.core.errors import DomainError
 
 
