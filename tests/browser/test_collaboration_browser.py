@@ -4,7 +4,7 @@ import re
 import httpx
 from playwright.async_api import Browser, Locator, Page, expect
 
-from tests.browser.conftest import sign_in, two_people_on_a_list
+from tests.support.browser import sign_in, two_people_on_a_list
 from tests.support.helpers import api_sign_in
 from tests.support.mailbox import Mailbox
 from tests.support.ws_client import opened

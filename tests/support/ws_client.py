@@ -19,6 +19,7 @@ from models import ListMember
 from tests.support.helpers import token_from
 from tests.support.live import LiveServer
 from tests.support.mailbox import Mailbox
+from tests.support.sharing import join
 
 BUCKETS = {'item': 'items', 'category': 'categories', 'bag': 'bags', 'traveler': 'travelers'}
 Message = dict[str, Any]
@@ -41,6 +42,10 @@ class Api:
         response = await self.http.post(path, json=body, headers=self.headers)
         assert response.status_code == status, response.text
         return response.json()
+
+    async def share(self, list_id: str, member: 'Api', role: str) -> None:
+        """Make `member` a collaborator with `role` the way people do: a share link of ours, accepted by them."""
+        await join(self.http, self.headers, list_id, member.headers, role)
 
 
 class Socket:
@@ -150,15 +155,13 @@ async def sign_in(http: httpx.AsyncClient, mailbox: Mailbox, email: str) -> Api:
     return Api(http, token, me.json()['id'])
 
 
-def set_member(database_url: str, list_id: str, user_id: str, role: str | None) -> None:
-    """Add (or with None remove) a member straight in the database (the sharing API is tested on its own)."""
+def remove_member_behind_the_servers_back(database_url: str, list_id: str, user_id: str) -> None:
+    """Delete a membership straight in the database, so that no event tells the server (a test of its re-checks)."""
     engine = create_engine(database_url)
     try:
         with Session(engine) as session:
             session.exec(delete(ListMember).where(ListMember.list_id == list_id,  # type: ignore[arg-type]
                                                   ListMember.user_id == user_id))
-            if role is not None:
-                session.add(ListMember(list_id=list_id, user_id=user_id, role=role))
             session.commit()
     finally:
         engine.dispose()
