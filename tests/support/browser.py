@@ -2,7 +2,7 @@
 from dataclasses import dataclass
 
 import httpx
-from playwright.async_api import Browser, BrowserContext, Page
+from playwright.async_api import Browser, BrowserContext, Locator, Page
 
 from tests.support.helpers import api_sign_in
 from tests.support.live import LiveServer
@@ -52,3 +52,8 @@ async def two_people_on_a_list(browser: Browser, server: LiveServer, mailbox: Ma
     for page in (ana, ben):
         await page.goto(f'{server.base_url}/lists/{plist["id"]}')
     return TwoPeople(ana, ben, ana_context, ben_context, plist['id'])
+
+
+def here(page: Page) -> Locator:
+    """The header's "who is here" avatars."""
+    return page.get_by_test_id('presence')
