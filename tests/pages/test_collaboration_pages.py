@@ -37,6 +37,7 @@ async def test_each_sees_the_other_here(user: User, create_user, mailbox: Mailbo
 async def test_focus_is_shared_and_cleared(user: User, create_user, mailbox: Mailbox) -> None:
     ana, _ben, list_id = await two_people_on_one_list(user, create_user, mailbox)
     room = services().rooms.get(list_id)
+    assert room is not None
     table = ana.find(kind=ItemTable).elements.pop()
     await trigger(ana, table, 'op', {'ops': [{'op_id': 'c', 'type': 'item.create', 'fields': {'name': 'Tent'}}]})
     item_id = next(iter(room.entities['items']))
@@ -52,7 +53,9 @@ async def test_the_activity_feed_follows_changes_live_and_reverts(user: User, cr
                                                                    mailbox: Mailbox) -> None:
     ana, ben, list_id = await two_people_on_one_list(user, create_user, mailbox)
     with ana:
-        ana.find(marker='activity-toggle').elements.pop().open()
+        toggle = ana.find(marker='activity-toggle').elements.pop()
+        assert isinstance(toggle, ui.expansion)
+        toggle.open()
     await ana.should_see('ana created the list Lisbon', retries=30)
     table = ben.find(kind=ItemTable).elements.pop()
     await trigger(ben, table, 'op', {'ops': [{'op_id': 'c', 'type': 'item.create', 'fields': {'name': 'Tent'}}]})
@@ -63,7 +66,8 @@ async def test_the_activity_feed_follows_changes_live_and_reverts(user: User, cr
     await ana.should_see('ana removed Tent', retries=50)
 
 
-def _row_text(button: ui.button) -> str:
+def _row_text(button: ui.element) -> str:
+    assert button.parent_slot is not None
     row = button.parent_slot.parent
     return ' '.join(str(getattr(e, 'text', '')) for e in row.descendants())
 

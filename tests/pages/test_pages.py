@@ -65,7 +65,7 @@ async def test_create_a_list_from_my_lists(user: User, mailbox: Mailbox) -> None
 async def test_list_page_of_a_stranger_is_not_found(user: User, mailbox: Mailbox, create_user) -> None:
     await browser_sign_in(user, mailbox, 'ana@example.com')
     await user.should_see('My lists')
-    ana = services().auth.user(user_id('ana@example.com'))
+    ana = account('ana@example.com')
     from models import ListCreate
     plist = await services().lists.create(ListCreate(name='Secret'), user=ana)
     eve = create_user()
@@ -80,7 +80,7 @@ async def test_a_tab_sends_ops_and_every_tab_is_told(user: User, mailbox: Mailbo
     """Two tabs of one list: an op from the first is applied and the room pushes it once for all tabs."""
     await browser_sign_in(user, mailbox, 'ana@example.com')
     await user.should_see('My lists')
-    ana = services().auth.user(user_id('ana@example.com'))
+    ana = account('ana@example.com')
     from models import ListCreate
     plist = await services().lists.create(ListCreate(name='Lisbon'), user=ana)
     await user.open(f'/lists/{plist["id"]}')
@@ -121,7 +121,7 @@ async def test_a_forged_event_from_a_viewer_changes_nothing(user: User, mailbox:
 
 async def test_a_tab_that_missed_changes_is_sent_the_whole_list(user: User, mailbox: Mailbox) -> None:
     await browser_sign_in(user, mailbox, 'ana@example.com')
-    ana = services().auth.user(user_id('ana@example.com'))
+    ana = account('ana@example.com')
     from models import ListCreate
     plist = await services().lists.create(ListCreate(name='Lisbon'), user=ana)
     await user.open(f'/lists/{plist["id"]}')
@@ -139,7 +139,7 @@ async def test_a_tab_that_missed_changes_is_sent_the_whole_list(user: User, mail
 
 async def test_export_csv_and_printable_view_show_text_not_html(user: User, mailbox: Mailbox) -> None:
     await browser_sign_in(user, mailbox, 'ana@example.com')
-    ana = services().auth.user(user_id('ana@example.com'))
+    ana = account('ana@example.com')
     from models import ListCreate
     plist = await services().lists.create(ListCreate(name='Lisbon'), user=ana)
     ops = [Op(op_id='c', type='category.create', id='00000000-0000-4000-8000-000000000001',
@@ -166,7 +166,7 @@ async def test_a_resync_rechecks_access_before_sending_the_list(user: User, mail
     await browser_sign_in(user, mailbox, 'vic@example.com')
     await api_sign_in(user.http_client, mailbox, 'own@example.com')
     owner = account('own@example.com')
-    from sqlmodel import delete
+    from sqlmodel import col, delete
 
     from models import ListCreate, ListMember
     plist = await services().lists.create(ListCreate(name='Family'), user=owner)
@@ -174,7 +174,7 @@ async def test_a_resync_rechecks_access_before_sending_the_list(user: User, mail
     await user.open(f'/lists/{plist["id"]}')
     table = user.find(kind=ItemTable).elements.pop()
     with services().db.write() as session:
-        session.exec(delete(ListMember).where(ListMember.user_id == user_id('vic@example.com')))
+        session.exec(delete(ListMember).where(col(ListMember.user_id) == user_id('vic@example.com')))
     await services().ops.apply(plist['id'], [Op(op_id='x', type='item.create', fields={'name': 'Secret'})], user=owner)
     await trigger(user, table, 'resync', {'version': 0})
     assert all('Secret' not in sent['item_names'] for sent in table.sent_snapshots)

@@ -21,7 +21,7 @@ class Mailbox:
 
     async def handle_DATA(self, server, session, envelope) -> str:
         self.messages.append(message_from_bytes(envelope.original_content or envelope.content,
-                                                policy=policy.default))  # type: ignore[arg-type]
+                                                policy=policy.default))
         return '250 Message accepted for delivery'
 
     def start(self) -> None:

@@ -3,15 +3,13 @@ import asyncio
 import inspect
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
-
-T = TypeVar('T')
+from typing import Any
 
 POLL_S = 0.02  # short enough not to slow a test down, long enough not to starve the server under test
 
 
-async def eventually(condition: Callable[[], T | Awaitable[T]], timeout: float = 5.0, *,
-                     message: str = '') -> T:
+async def eventually(condition: Callable[[], Any | Awaitable[Any]], timeout: float = 5.0, *,
+                     message: str = '') -> Any:
     """Poll `condition` (a plain or async callable) until it returns something truthy, and return that.
 
     Background work (a mail sent, an event handled, a push to the room) finishes at its own pace; asking again

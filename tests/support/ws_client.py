@@ -10,7 +10,7 @@ from typing import Any
 
 import httpx
 from sqlalchemy import create_engine
-from sqlmodel import Session, delete
+from sqlmodel import Session, col, delete
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 from websockets.typing import Origin
@@ -55,7 +55,7 @@ class Socket:
         self.ws = ws
         self.messages: list[Message] = []
         self.arrived = asyncio.Event()
-        self.list: Message | None = None
+        self.list: Message = {}  # empty until the snapshot
         self.gaps: list[tuple[int, int]] = []
         self.reader = asyncio.create_task(self._read())
 
@@ -76,7 +76,7 @@ class Socket:
             self.list = copy.deepcopy(message['list'])
             for key in BUCKETS.values():
                 self.list[key] = {e['id']: e for e in self.list[key]}
-        elif message['type'] == 'change' and self.list is not None:
+        elif message['type'] == 'change' and self.list:
             if message['version'] != self.list['version'] + 1:  # every version is one change: none lost, none twice
                 self.gaps.append((self.list['version'], message['version']))
             self.list['version'] = message['version']
@@ -109,7 +109,8 @@ class Socket:
         await self.send(message)
         return await self.expect(lambda m: m['type'] == answer, after=mark)
 
-    async def ops(self, *ops: Message) -> Message:
+    async def ops(self, *ops: Any) -> Message:
+        """Send a batch (tests also send malformed ops on purpose) and wait for its ack."""
         return await self.request({'type': 'ops', 'ops': list(ops)}, 'ack')
 
     async def close_code(self, timeout: float = 10.0) -> int | None:
@@ -118,7 +119,7 @@ class Socket:
         return self.ws.close_code
 
     async def until_version(self, version: int) -> None:
-        await self.expect(lambda _: self.list is not None and self.list['version'] >= version)
+        await self.expect(lambda _: bool(self.list) and self.list['version'] >= version)
 
 
 def ws_url(server: LiveServer, list_id: str, token: str | None) -> str:
@@ -160,8 +161,8 @@ def remove_member_behind_the_servers_back(database_url: str, list_id: str, user_
     engine = create_engine(database_url)
     try:
         with Session(engine) as session:
-            session.exec(delete(ListMember).where(ListMember.list_id == list_id,  # type: ignore[arg-type]
-                                                  ListMember.user_id == user_id))
+            session.exec(delete(ListMember).where(col(ListMember.list_id) == list_id,
+                                                  col(ListMember.user_id) == user_id))
             session.commit()
     finally:
         engine.dispose()
