@@ -1,11 +1,12 @@
-# TravelPack: `make run` serves the app, `make test` runs every test (SQLite, then PostgreSQL when it answers).
+# TravelPack: `make run` serves the app, `make test` lints, type-checks and runs every test (SQLite, then PostgreSQL
+# when it answers).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: run test test-sqlite test-postgres test-browser lint bench screenshot clean
+.PHONY: run test test-sqlite test-postgres test-browser lint typecheck bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,8 +17,7 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/python main.py
 
-test: $(STAMP)
-	$(BIN)/ruff check .
+test: lint typecheck
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 	@if [ -n "$$TRAVELPACK_TEST_POSTGRES_URL" ] || $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(subst +psycopg,,$(PG_URL))', connect_timeout=3).close()" 2>/dev/null; then \
 		echo '--- the same suite against PostgreSQL (browser tests ran above) ---'; \
@@ -30,8 +30,15 @@ test-sqlite: $(STAMP)
 test-postgres: $(STAMP)
 	TRAVELPACK_TEST_POSTGRES_URL=$${TRAVELPACK_TEST_POSTGRES_URL:-$(PG_URL)} $(BIN)/python -m pytest -q -p no:cacheprovider -m 'not browser'
 
+test-browser: $(STAMP)
+	$(BIN)/python -m pytest -q -p no:cacheprovider tests/browser
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/codespell
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
 
 bench: $(STAMP)
 	$(BIN)/python bench/page_load.py

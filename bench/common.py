@@ -12,7 +12,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -27,6 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from bench.tabs import page_model, socket_url  # noqa: E402
 from tests.support.live import live_server  # noqa: E402
+from tests.support.waiting import eventually  # noqa: E402
 
 LINK = re.compile(r'Mail to (\S+): .*? (http\S+/auth/magic\?token=(\S+))')
 CLK_TCK = os.sysconf('SC_CLK_TCK')
@@ -117,14 +117,13 @@ async def magic_token(http: httpx.AsyncClient, srv: Server, email: str) -> str:
     wanted = srv.links_seen.get(email, 0) + 1
     response = await http.post('/api/auth/magic-link', json={'email': email})
     assert response.status_code == 202, response.text
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        tokens = [m.group(3) for m in LINK.finditer(srv.log()) if m.group(1) == email]
-        if len(tokens) >= wanted:
-            srv.links_seen[email] = wanted
-            return tokens[wanted - 1]
-        await asyncio.sleep(0.02)
-    raise RuntimeError(f'no sign-in link for {email} in the server log')
+
+    def tokens() -> list[str]:
+        found = [m.group(3) for m in LINK.finditer(srv.log()) if m.group(1) == email]
+        return found if len(found) >= wanted else []
+    token = (await eventually(tokens, 10, message=f'no sign-in link for {email} in the server log'))[wanted - 1]
+    srv.links_seen[email] = wanted
+    return token
 
 
 async def browser_sign_in(srv: Server, email: str) -> str:

@@ -1,15 +1,8 @@
 """The one op path: batches, idempotency, the conflict rule, deletes and restores, roles."""
 import uuid
 
-from tests.support.helpers import create_list, services
-
-
-async def add_member(client, owner_headers: dict, list_id: str, member_headers: dict, role: str) -> None:
-    """Make someone a member the way the server does it (the sharing API is tested on its own)."""
-    from models import ListMember
-    member_id = (await client.get('/api/user/me', headers=member_headers)).json()['id']
-    with services().db.write() as session:
-        session.add(ListMember(list_id=list_id, user_id=member_id, role=role))
+from tests.support.helpers import create_list
+from tests.support.sharing import join
 
 
 async def ops(client, headers: dict, list_id: str, *batch: dict):
@@ -48,7 +41,7 @@ async def test_replaying_an_op_changes_nothing(client, ana) -> None:
 
 async def test_op_ids_are_scoped_to_their_user(client, ana, ben) -> None:
     plist = await create_list(client, ana)
-    await add_member(client, ana, plist['id'], ben, 'editor')
+    await join(client, ana, plist['id'], ben, 'editor')
     op = {'op_id': 'shared-id', 'type': 'item.create', 'fields': {'name': 'Socks'}}
     assert (await ops(client, ana, plist['id'], op)).json()['results'][0]['status'] == 'applied'
     assert (await ops(client, ben, plist['id'], op)).json()['results'][0]['status'] == 'applied'
@@ -56,7 +49,7 @@ async def test_op_ids_are_scoped_to_their_user(client, ana, ben) -> None:
 
 async def test_concurrent_edits_to_different_fields_both_survive(client, ana, ben) -> None:
     plist = await create_list(client, ana)
-    await add_member(client, ana, plist['id'], ben, 'editor')
+    await join(client, ana, plist['id'], ben, 'editor')
     item = (await client.post(f'/api/packing-lists/{plist["id"]}/items', json={'name': 'Socks'}, headers=ana)).json()
     url = f'/api/packing-lists/{plist["id"]}/items/{item["id"]}'
     a = await client.patch(url, json={'quantity': 4, 'base_version': item['version']}, headers=ana)
@@ -68,7 +61,7 @@ async def test_concurrent_edits_to_different_fields_both_survive(client, ana, be
 
 async def test_same_field_last_writer_wins_and_reports_the_overwritten_value(client, ana, ben) -> None:
     plist = await create_list(client, ana)
-    await add_member(client, ana, plist['id'], ben, 'editor')
+    await join(client, ana, plist['id'], ben, 'editor')
     item = (await client.post(f'/api/packing-lists/{plist["id"]}/items', json={'name': 'Socks'}, headers=ana)).json()
     url = f'/api/packing-lists/{plist["id"]}/items/{item["id"]}'
     await client.patch(url, json={'quantity': 4, 'base_version': item['version']}, headers=ana)
@@ -116,7 +109,7 @@ async def test_restoring_a_category_does_not_relink_items(client, ana) -> None:
 
 async def test_viewer_gets_403_for_the_whole_batch(client, ana, ben) -> None:
     plist = await create_list(client, ana)
-    await add_member(client, ana, plist['id'], ben, 'viewer')
+    await join(client, ana, plist['id'], ben, 'viewer')
     assert (await client.get(f'/api/packing-lists/{plist["id"]}', headers=ben)).json()['role'] == 'viewer'
     response = await ops(client, ben, plist['id'], {'op_id': 'v', 'type': 'item.create', 'fields': {'name': 'x'}})
     assert response.status_code == 403 and response.json()['code'] == 'forbidden'
@@ -130,7 +123,7 @@ async def test_viewer_gets_403_for_the_whole_batch(client, ana, ben) -> None:
 
 async def test_editor_may_edit_but_not_delete_the_list(client, ana, ben) -> None:
     plist = await create_list(client, ana)
-    await add_member(client, ana, plist['id'], ben, 'editor')
+    await join(client, ana, plist['id'], ben, 'editor')
     assert (await client.patch(f'/api/packing-lists/{plist["id"]}', json={'name': 'Ben trip'},
                                headers=ben)).status_code == 200
     assert (await client.delete(f'/api/packing-lists/{plist["id"]}', headers=ben)).status_code == 403

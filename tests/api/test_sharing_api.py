@@ -8,8 +8,10 @@ from sqlmodel import select
 
 from models import Invitation, ListMember, utcnow
 from tests.support.helpers import api_sign_in, create_list, services
-from tests.support.mailbox import Mailbox, _free_port
+from tests.support.live import free_port
+from tests.support.mailbox import Mailbox
 from tests.support.sharing import accept, join, me, share_link, sharing, token_of
+from tests.support.waiting import eventually
 from travelpack_ui.core.ratelimit import RateLimiter
 from travelpack_ui.core.tokens import LinkSigner, digest
 
@@ -30,11 +32,9 @@ async def invitation_token(mailbox: Mailbox, address: str, count: int = 1) -> st
 
 async def status_becomes(client, owner: dict, url: str, status: str) -> None:
     """Wait for the background sender to record the state of the (only) invitation."""
-    for _ in range(250):
-        if (await client.get(url, headers=owner)).json()[0]['status'] == status:
-            return
-        await asyncio.sleep(0.02)
-    raise AssertionError(f'the invitation never became {status}')
+    async def reached() -> bool:
+        return (await client.get(url, headers=owner)).json()[0]['status'] == status
+    await eventually(reached, message=f'the invitation never became {status}')
 
 
 # --- invitations -----------------------------------------------------------------------------------------------
@@ -156,7 +156,7 @@ async def test_a_mail_failure_keeps_the_invitation_and_retries(client, mailbox, 
     plist = await create_list(client, ana)
     settings = services().settings
     sharing().invitations.post.retry_delays = (0.2,)
-    settings.smtp_port = _free_port()  # nobody listens there: SMTP is down
+    settings.smtp_port = free_port()  # nobody listens there: SMTP is down
     response = await invite(client, ana, plist['id'], 'ben@example.com')
     assert response.status_code == 201 and response.json()[0]['status'] == 'not_sent'
     base = f'/api/packing-lists/{plist["id"]}/invitations'
@@ -171,7 +171,7 @@ async def test_a_mail_that_never_goes_out_is_marked_failed_and_can_be_resent(cli
     plist = await create_list(client, ana)
     settings = services().settings
     sharing().invitations.post.retry_delays = (0.05,)
-    settings.smtp_port = _free_port()
+    settings.smtp_port = free_port()
     await invite(client, ana, plist['id'], 'ben@example.com')
     base = f'/api/packing-lists/{plist["id"]}/invitations'
     await status_becomes(client, ana, base, 'failed')

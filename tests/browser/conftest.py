@@ -1,15 +1,9 @@
 """Real Chromium (Debian's package, driven by Playwright) against a real server."""
 import shutil
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 
-import httpx
 import pytest
-from playwright.async_api import Browser, BrowserContext, Page, async_playwright
-
-from tests.support.helpers import api_sign_in
-from tests.support.live import LiveServer
-from tests.support.mailbox import Mailbox
+from playwright.async_api import Browser, async_playwright
 
 CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
                  '--disable-sync', '--no-first-run', '--disable-quic', '--disable-dev-shm-usage']
@@ -29,51 +23,3 @@ async def browser() -> AsyncIterator[Browser]:
         launched = await playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         yield launched
         await launched.close()
-
-
-async def sign_in(page: Page, base_url: str, mailbox: Mailbox, email: str) -> None:
-    """Sign in the way a person does: ask for a link, open the mail's link, press "Sign in"."""
-    count = len(mailbox.to(email)) + 1
-    await page.goto(f'{base_url}/signin')
-    await page.get_by_label('Email').fill(email)
-    await page.get_by_role('button', name='Email me a link').click()
-    await page.get_by_text('Check your inbox').wait_for()
-    link = await mailbox.link_for(email, count=count, containing='/auth/magic')
-    await page.goto(link)
-    await page.get_by_role('button', name='Sign in').click()
-    await page.get_by_text('My lists').first.wait_for()
-
-
-@dataclass
-class TwoPeople:
-    """Ana (owner) and Ben (editor through a share link), each in a browser of their own, on one list's page."""
-    ana: Page
-    ben: Page
-    ana_context: BrowserContext
-    ben_context: BrowserContext
-    list_id: str
-
-    async def close(self) -> None:
-        await self.ana_context.close()
-        await self.ben_context.close()
-
-
-async def two_people_on_a_list(browser: Browser, server: LiveServer, mailbox: Mailbox, *, list_name: str,
-                               item_name: str) -> TwoPeople:
-    ana_context, ben_context = await browser.new_context(), await browser.new_context()
-    ana, ben = await ana_context.new_page(), await ben_context.new_page()
-    await sign_in(ana, server.base_url, mailbox, 'ana@example.com')
-    await sign_in(ben, server.base_url, mailbox, 'ben@example.com')
-    async with httpx.AsyncClient(base_url=server.base_url) as api:
-        ana_headers = await api_sign_in(api, mailbox, 'ana@example.com')
-        ben_headers = await api_sign_in(api, mailbox, 'ben@example.com')
-        plist = (await api.post('/api/packing-lists', json={'name': list_name}, headers=ana_headers)).json()
-        await api.post(f'/api/packing-lists/{plist["id"]}/items', json={'name': item_name}, headers=ana_headers)
-        link = (await api.post(f'/api/packing-lists/{plist["id"]}/share-links', json={'role': 'editor'},
-                               headers=ana_headers)).json()
-        joined = await api.post('/api/invitations/accept', json={'token': link['url'].rsplit('/', 1)[1]},
-                                headers=ben_headers)
-        assert joined.status_code == 200, joined.text
-    for page in (ana, ben):
-        await page.goto(f'{server.base_url}/lists/{plist["id"]}')
-    return TwoPeople(ana, ben, ana_context, ben_context, plist['id'])

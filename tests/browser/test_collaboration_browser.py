@@ -2,9 +2,9 @@
 import re
 
 import httpx
-from playwright.async_api import Browser, Locator, Page, expect
+from playwright.async_api import Browser, expect
 
-from tests.browser.conftest import sign_in, two_people_on_a_list
+from tests.support.browser import here, sign_in, two_people_on_a_list
 from tests.support.helpers import api_sign_in
 from tests.support.mailbox import Mailbox
 from tests.support.ws_client import opened
@@ -71,7 +71,3 @@ async def test_a_browser_and_an_api_socket_see_each_other(browser: Browser, serv
     await expect(here(page).get_by_role('img', name='ben', exact=True)).to_have_count(0)  # the script left
     await context.close()
 
-
-def here(page: Page) -> Locator:
-    """The header's "who is here" avatars."""
-    return page.get_by_test_id('presence')

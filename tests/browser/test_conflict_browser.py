@@ -1,7 +1,7 @@
 """Offline edits that meet someone else's: last writer wins, and both people are told in words, with a way back."""
 from playwright.async_api import Browser, expect
 
-from tests.browser.conftest import two_people_on_a_list
+from tests.support.browser import two_people_on_a_list
 from tests.support.mailbox import Mailbox
 
 

@@ -2,7 +2,7 @@
 from playwright.async_api import Browser, expect
 
 from models.common import NAME_MAX, NOTES_MAX, QUANTITY_MAX
-from tests.browser.conftest import sign_in
+from tests.support.browser import sign_in
 from tests.support.mailbox import Mailbox
 
 

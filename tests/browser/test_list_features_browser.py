@@ -1,7 +1,7 @@
 """Everything one person does on a list, in Chromium: organise, assign, filter, totals, undo, unpack all."""
 from playwright.async_api import Browser, Page, expect
 
-from tests.browser.conftest import sign_in
+from tests.support.browser import sign_in
 from tests.support.mailbox import Mailbox
 
 

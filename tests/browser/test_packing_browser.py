@@ -1,7 +1,7 @@
 """What only a browser shows: signing in through the mailed link, packing, and a second tab following live."""
 from playwright.async_api import Browser, expect
 
-from tests.browser.conftest import sign_in
+from tests.support.browser import sign_in
 from tests.support.mailbox import Mailbox
 
 

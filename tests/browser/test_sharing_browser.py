@@ -2,7 +2,7 @@
 import httpx
 from playwright.async_api import Browser, expect
 
-from tests.browser.conftest import sign_in
+from tests.support.browser import sign_in
 from tests.support.helpers import api_sign_in
 from tests.support.mailbox import Mailbox
 

@@ -1,11 +1,14 @@
 """Pages through NiceGUI's simulated browser: sign-in by mailed link, my lists, the list page's server side."""
 from nicegui import ui
-from nicegui.events import GenericEventArguments
 from nicegui.testing import User
 
 from models import Op
-from tests.support.helpers import browser_sign_in, services
+from tests.support.helpers import api_sign_in, browser_sign_in, services
+from tests.support.interaction import trigger
 from tests.support.mailbox import Mailbox
+from tests.support.people import account, user_id
+from tests.support.sharing import join_by_link
+from tests.support.waiting import eventually
 from travelpack_ui.components.item_table import ItemTable
 
 
@@ -62,7 +65,7 @@ async def test_create_a_list_from_my_lists(user: User, mailbox: Mailbox) -> None
 async def test_list_page_of_a_stranger_is_not_found(user: User, mailbox: Mailbox, create_user) -> None:
     await browser_sign_in(user, mailbox, 'ana@example.com')
     await user.should_see('My lists')
-    ana = services().accounts.user(_user_id('ana@example.com'))
+    ana = account('ana@example.com')
     from models import ListCreate
     plist = await services().lists.create(ListCreate(name='Secret'), user=ana)
     eve = create_user()
@@ -77,7 +80,7 @@ async def test_a_tab_sends_ops_and_every_tab_is_told(user: User, mailbox: Mailbo
     """Two tabs of one list: an op from the first is applied and the room pushes it once for all tabs."""
     await browser_sign_in(user, mailbox, 'ana@example.com')
     await user.should_see('My lists')
-    ana = services().accounts.user(_user_id('ana@example.com'))
+    ana = account('ana@example.com')
     from models import ListCreate
     plist = await services().lists.create(ListCreate(name='Lisbon'), user=ana)
     await user.open(f'/lists/{plist["id"]}')
@@ -87,10 +90,10 @@ async def test_a_tab_sends_ops_and_every_tab_is_told(user: User, mailbox: Mailbo
     room.pushed.subscribe(pushed.append)
     table = user.find(kind=ItemTable).elements.pop()
     op = {'op_id': 'tab-1', 'type': 'item.create', 'fields': {'name': 'Sunscreen'}}
-    await table_event(user, table, 'op', {'ops': [op]})
+    await trigger(user, table, 'op', {'ops': [op]})
     snapshot = services().lists.snapshot(plist['id'])
     assert [i['name'] for i in snapshot['items']] == ['Sunscreen']
-    await _until(lambda: pushed)
+    await eventually(lambda: pushed)
     assert pushed[0]['changes'][0]['op'] == 'item.create' and pushed[0]['changes'][0]['op_id'] == 'tab-1'
     assert room.entities['items'][snapshot['items'][0]['id']]['name'] == 'Sunscreen'
 
@@ -98,16 +101,16 @@ async def test_a_tab_sends_ops_and_every_tab_is_told(user: User, mailbox: Mailbo
 async def test_a_forged_event_from_a_viewer_changes_nothing(user: User, mailbox: Mailbox) -> None:
     await browser_sign_in(user, mailbox, 'vic@example.com')
     await user.should_see('My lists')
-    owner = await _make_user('own@example.com')
-    from models import ListCreate, ListMember
+    await api_sign_in(user.http_client, mailbox, 'own@example.com')
+    owner = account('own@example.com')
+    from models import ListCreate
     plist = await services().lists.create(ListCreate(name='Family'), user=owner)
-    with services().db.write() as session:
-        session.add(ListMember(list_id=plist['id'], user_id=_user_id('vic@example.com'), role='viewer'))
+    await join_by_link(plist['id'], owner, account('vic@example.com'), 'viewer')
     await user.open(f'/lists/{plist["id"]}')
     table = user.find(kind=ItemTable).elements.pop()
     assert table.props['canEdit'] is False
     forged = {'op_id': 'forged', 'type': 'item.create', 'fields': {'name': 'Malware'}}
-    await table_event(user, table, 'op', {'ops': [forged]})
+    await trigger(user, table, 'op', {'ops': [forged]})
     assert services().lists.snapshot(plist['id'])['items'] == []
     version_before = services().lists.snapshot(plist['id'])['version']
     rename = Op(op_id='forged-2', type='list.update', fields={'name': 'Hacked'})
@@ -116,60 +119,27 @@ async def test_a_forged_event_from_a_viewer_changes_nothing(user: User, mailbox:
     assert services().lists.snapshot(plist['id'])['version'] == version_before + 1
 
 
-async def _make_user(email: str):
-    from models import User as UserRow
-    with services().db.write() as session:
-        row = UserRow(email=email, display_name=email.split('@')[0])
-        session.add(row)
-    return row
-
-
-def _user_id(email: str) -> str:
-    from sqlmodel import select
-
-    from models import User as UserRow
-    with services().db.read() as session:
-        return session.exec(select(UserRow).where(UserRow.email == email)).one().id
-
-
-async def _until(condition, timeout: float = 5.0) -> None:
-    import asyncio
-    for _ in range(int(timeout / 0.02)):
-        if condition():
-            return
-        await asyncio.sleep(0.02)
-    raise AssertionError('condition not met in time')
-
-
-async def table_event(user: User, table: ItemTable, event: str, args: dict) -> None:
-    """What the browser component would emit (also what a forger could send over the socket)."""
-    handler = next(listener.handler for listener in table._event_listeners.values() if listener.type == event)
-    result = handler(GenericEventArguments(sender=table, client=user.client, args=args))
-    if result is not None:
-        await result
-
-
 async def test_a_tab_that_missed_changes_is_sent_the_whole_list(user: User, mailbox: Mailbox) -> None:
     await browser_sign_in(user, mailbox, 'ana@example.com')
-    ana = services().accounts.user(_user_id('ana@example.com'))
+    ana = account('ana@example.com')
     from models import ListCreate
     plist = await services().lists.create(ListCreate(name='Lisbon'), user=ana)
     await user.open(f'/lists/{plist["id"]}')
     table = user.find(kind=ItemTable).elements.pop()
     built_version = table.sent_snapshots[-1]['version']
-    await table_event(user, table, 'check', {'version': built_version})
+    await trigger(user, table, 'check', {'version': built_version})
     assert len(table.sent_snapshots) == 1  # up to date: nothing is resent
     await services().ops.apply(plist['id'], [Op(op_id='api', type='item.create', fields={'name': 'Hat'})], user=ana)
-    await table_event(user, table, 'check', {'version': built_version})
+    await trigger(user, table, 'check', {'version': built_version})
     latest = table.sent_snapshots[-1]
     assert latest['version'] > built_version and latest['item_names'] == ('Hat',)
-    await table_event(user, table, 'resync', {'version': built_version})
+    await trigger(user, table, 'resync', {'version': built_version})
     assert table.sent_snapshots[-1]['version'] == latest['version']
 
 
 async def test_export_csv_and_printable_view_show_text_not_html(user: User, mailbox: Mailbox) -> None:
     await browser_sign_in(user, mailbox, 'ana@example.com')
-    ana = services().accounts.user(_user_id('ana@example.com'))
+    ana = account('ana@example.com')
     from models import ListCreate
     plist = await services().lists.create(ListCreate(name='Lisbon'), user=ana)
     ops = [Op(op_id='c', type='category.create', id='00000000-0000-4000-8000-000000000001',
@@ -194,18 +164,18 @@ async def test_export_csv_and_printable_view_show_text_not_html(user: User, mail
 async def test_a_resync_rechecks_access_before_sending_the_list(user: User, mailbox: Mailbox) -> None:
     """Even if no event told the tab (membership removed straight in the database), a re-sync re-reads the role."""
     await browser_sign_in(user, mailbox, 'vic@example.com')
-    owner = await _make_user('own@example.com')
-    from sqlmodel import delete
+    await api_sign_in(user.http_client, mailbox, 'own@example.com')
+    owner = account('own@example.com')
+    from sqlmodel import col, delete
 
     from models import ListCreate, ListMember
     plist = await services().lists.create(ListCreate(name='Family'), user=owner)
-    with services().db.write() as session:
-        session.add(ListMember(list_id=plist['id'], user_id=_user_id('vic@example.com'), role='editor'))
+    await join_by_link(plist['id'], owner, account('vic@example.com'), 'editor')
     await user.open(f'/lists/{plist["id"]}')
     table = user.find(kind=ItemTable).elements.pop()
     with services().db.write() as session:
-        session.exec(delete(ListMember).where(ListMember.user_id == _user_id('vic@example.com')))
+        session.exec(delete(ListMember).where(col(ListMember.user_id) == user_id('vic@example.com')))
     await services().ops.apply(plist['id'], [Op(op_id='x', type='item.create', fields={'name': 'Secret'})], user=owner)
-    await table_event(user, table, 'resync', {'version': 0})
+    await trigger(user, table, 'resync', {'version': 0})
     assert all('Secret' not in sent['item_names'] for sent in table.sent_snapshots)
     await user.should_see('You no longer have access to this list.')

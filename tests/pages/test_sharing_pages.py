@@ -1,25 +1,19 @@
 """Sharing in simulated browsers: onboarding through mailed links, revocation while a page is open, forged events,
 the owner's Share dialog, the People dialog and the first-visit welcome."""
-import asyncio
-from typing import Any
 from urllib.parse import urlsplit
 
-from nicegui import ui
-from nicegui.events import ClickEventArguments, GenericEventArguments
 from nicegui.testing import User
 from sqlmodel import select
 
 from models import Invitation, ListCreate, ListMember
 from models import User as UserRow
 from tests.support.helpers import browser_sign_in, services
+from tests.support.interaction import trigger
 from tests.support.mailbox import Mailbox
+from tests.support.people import account
 from tests.support.sharing import sharing, token_of
+from tests.support.waiting import eventually
 from travelpack_ui.components.item_table import ItemTable
-
-
-def account(email: str) -> UserRow:
-    with services().db.read() as session:
-        return session.exec(select(UserRow).where(UserRow.email == email)).one()
 
 
 async def ana_with_list(user: User, mailbox: Mailbox, name: str = 'Lisbon') -> tuple[UserRow, str]:
@@ -29,34 +23,9 @@ async def ana_with_list(user: User, mailbox: Mailbox, name: str = 'Lisbon') -> t
     return ana, plist['id']
 
 
-async def until(condition: Any, timeout: float = 5.0) -> None:
-    for _ in range(int(timeout / 0.02)):
-        if condition():
-            return
-        await asyncio.sleep(0.02)
-    raise AssertionError('condition not met in time')
-
-
 def role_of(list_id: str, email: str) -> str | None:
     role = services().lists.role_of(list_id, account(email).id)
     return role.value if role else None
-
-
-async def click(user: User, element: ui.element) -> None:
-    """Click one particular element (what the browser sends; also what a forger could send)."""
-    for listener in list(element._event_listeners.values()):
-        if listener.type == 'click':
-            result = listener.handler(ClickEventArguments(sender=element, client=user.client))
-            if asyncio.iscoroutine(result):
-                await result
-
-
-async def emit(user: User, element: ui.element, event: str, args: Any) -> None:
-    for listener in list(element._event_listeners.values()):
-        if listener.type == event:
-            result = listener.handler(GenericEventArguments(sender=element, client=user.client, args=args))
-            if asyncio.iscoroutine(result):
-                await result
 
 
 # --- onboarding ------------------------------------------------------------------------------------------------
@@ -81,7 +50,7 @@ async def test_a_visitor_joins_through_an_emailed_invitation(user: User, create_
     with services().db.read() as session:
         assert session.exec(select(Invitation)).one().accepted_at is None  # GETs consumed nothing
     ben.find(marker='join').click()
-    await until(lambda: role_of(list_id, 'ben@example.com') == 'editor')
+    await eventually(lambda: role_of(list_id, 'ben@example.com') == 'editor')
     await ben.should_see(kind=ItemTable, retries=50)  # landed on the list page
 
 
@@ -95,7 +64,7 @@ async def test_a_signed_in_visitor_joins_by_share_link(user: User, create_user, 
     await ben.should_see('You join as viewer')
     assert role_of(list_id, 'ben@example.com') is None
     ben.find(marker='join').click()
-    await until(lambda: role_of(list_id, 'ben@example.com') == 'viewer')
+    await eventually(lambda: role_of(list_id, 'ben@example.com') == 'viewer')
 
 
 async def test_an_invitation_for_another_address_cannot_be_joined(user: User, create_user,
@@ -142,7 +111,7 @@ async def test_a_removed_members_open_page_loses_access_at_once(user: User, crea
     await ben.should_see('You no longer have access to this list.', retries=50)
     room = services().rooms.get(list_id)
     assert room is None or ben.client.id not in room.tabs  # no more updates for this tab
-    await emit(ben, table, 'op', {'ops': [{'op_id': 'late', 'type': 'item.create', 'fields': {'name': 'Hat'}}]})
+    await trigger(ben, table, 'op', {'ops': [{'op_id': 'late', 'type': 'item.create', 'fields': {'name': 'Hat'}}]})
     assert services().lists.snapshot(list_id)['items'] == []
 
 
@@ -158,10 +127,10 @@ async def test_a_downgraded_editor_turns_read_only_and_forged_events_change_noth
     table = ben.find(kind=ItemTable).elements.pop()
     assert table.props['canEdit'] is True
     await sharing().collaborators.set_role(list_id, ben_row.id, 'viewer', user=ana)
-    await until(lambda: table.props['canEdit'] is False)
+    await eventually(lambda: table.props['canEdit'] is False)
     forged = {'ops': [{'op_id': 'forged', 'type': 'item.create', 'fields': {'name': 'Hat'}},
                       {'op_id': 'forged-2', 'type': 'list.update', 'fields': {'name': 'Mine now'}}]}
-    await emit(ben, table, 'op', forged)
+    await trigger(ben, table, 'op', forged)
     snapshot = services().lists.snapshot(list_id)
     assert snapshot['items'] == [] and snapshot['name'] == 'Lisbon'
 
@@ -217,7 +186,7 @@ async def test_members_are_welcomed_once_see_people_and_can_leave(user: User, cr
     await ben.should_see(marker='welcome')
     await ben.should_see('ana (owner)')
     await ben.should_see('As a viewer you can see everything')
-    await until(lambda: not sharing().collaborators.needs_welcome(list_id, ben_row.id))
+    await eventually(lambda: not sharing().collaborators.needs_welcome(list_id, ben_row.id))
     await ben.open(f'/lists/{list_id}')
     await ben.should_not_see(marker='welcome')
     ben.find(marker='people').click()
@@ -227,6 +196,6 @@ async def test_members_are_welcomed_once_see_people_and_can_leave(user: User, cr
     ben.find(marker='leave').click()
     await ben.should_see(marker='confirm')
     ben.find(marker='confirm').click()
-    await until(lambda: role_of(list_id, 'ben@example.com') is None)
+    await eventually(lambda: role_of(list_id, 'ben@example.com') is None)
     with services().db.read() as session:
         assert session.get(ListMember, (list_id, ben_row.id)) is None

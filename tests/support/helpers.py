@@ -1,5 +1,4 @@
 """Story-level helpers: sign people in the way they really do (a mailed link), reach the app's services."""
-import asyncio
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -8,6 +7,7 @@ from nicegui import app
 from nicegui.testing import User
 
 from tests.support.mailbox import Mailbox
+from tests.support.waiting import eventually
 from travelpack_ui.services import Services
 
 
@@ -39,11 +39,9 @@ async def browser_sign_in(user: User, mailbox: Mailbox, email: str, *, next_path
     link = await mailbox.link_for(email, count=count, containing='/auth/magic')
     await user.open(urlsplit(link).path + '?' + urlsplit(link).query)
     user.find(marker='sign-in').click()
-    for _ in range(250):  # the click signs in (a database write) and then navigates
-        if not user.back_history[-1].startswith('/auth/magic'):
-            return
-        await asyncio.sleep(0.02)
-    raise AssertionError('signing in did not navigate away from the link page')
+    # the click signs in (a database write) and then navigates
+    await eventually(lambda: not user.back_history[-1].startswith('/auth/magic'),
+                     message='signing in did not navigate away from the link page')
 
 
 async def create_list(client: httpx.AsyncClient, headers: dict[str, str], name: str = 'Lisbon',

@@ -1,11 +1,12 @@
 """A real SMTP server (aiosmtpd on loopback) whose received mails tests can read."""
-import asyncio
 import re
-import socket
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 
 from aiosmtpd.controller import Controller
+
+from tests.support.live import free_port
+from tests.support.waiting import eventually
 
 LINK = re.compile(r'https?://[^\s"<>]+')
 
@@ -16,11 +17,11 @@ class Mailbox:
     def __init__(self) -> None:
         self.messages: list[EmailMessage] = []
         self.controller: Controller | None = None
-        self.port = _free_port()
+        self.port = free_port()
 
     async def handle_DATA(self, server, session, envelope) -> str:
         self.messages.append(message_from_bytes(envelope.original_content or envelope.content,
-                                                policy=policy.default))  # type: ignore[arg-type]
+                                                policy=policy.default))
         return '250 Message accepted for delivery'
 
     def start(self) -> None:
@@ -36,12 +37,9 @@ class Mailbox:
 
     async def wait_for(self, address: str, *, count: int = 1, timeout: float = 10.0) -> EmailMessage:
         """The `count`-th mail to `address`, waiting for it to arrive."""
-        for _ in range(int(timeout / 0.05)):
-            found = self.to(address)
-            if len(found) >= count:
-                return found[count - 1]
-            await asyncio.sleep(0.05)
-        raise AssertionError(f'no mail #{count} to {address} within {timeout} s; got {len(self.to(address))}')
+        await eventually(lambda: len(self.to(address)) >= count, timeout, message=f'no mail #{count} to {address} '
+                         f'within {timeout} s; got {len(self.to(address))}')
+        return self.to(address)[count - 1]
 
     async def link_for(self, address: str, *, count: int = 1, containing: str = '') -> str:
         mail = await self.wait_for(address, count=count)
@@ -51,8 +49,3 @@ class Mailbox:
         assert links, f'no link containing {containing!r} in the mail to {address}'
         return links[0]
 
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(('127.0.0.1', 0))
-        return sock.getsockname()[1]

@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 import httpx
 from nicegui import app
 
+from models import User
 from travelpack_ui.sharing.service import Sharing
 
 
@@ -40,3 +41,9 @@ async def join(client: httpx.AsyncClient, owner: dict[str, str], list_id: str, m
     link = await share_link(client, owner, list_id, role)
     response = await accept(client, member, token_of(link['url']))
     assert response.status_code == 200, response.text
+
+
+async def join_by_link(list_id: str, owner: User, member: User, role: str) -> None:
+    """Make `member` a collaborator with `role` the way the Join button does: a share link, accepted."""
+    link = await sharing().links.create(list_id, role, user=owner)
+    await sharing().accepting.accept(token_of(link['url']), user=member)

@@ -10,7 +10,7 @@ from typing import Any
 
 import httpx
 from sqlalchemy import create_engine
-from sqlmodel import Session, delete
+from sqlmodel import Session, col, delete
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 from websockets.typing import Origin
@@ -19,6 +19,7 @@ from models import ListMember
 from tests.support.helpers import token_from
 from tests.support.live import LiveServer
 from tests.support.mailbox import Mailbox
+from tests.support.sharing import join
 
 BUCKETS = {'item': 'items', 'category': 'categories', 'bag': 'bags', 'traveler': 'travelers'}
 Message = dict[str, Any]
@@ -42,6 +43,10 @@ class Api:
         assert response.status_code == status, response.text
         return response.json()
 
+    async def share(self, list_id: str, member: 'Api', role: str) -> None:
+        """Make `member` a collaborator with `role` the way people do: a share link of ours, accepted by them."""
+        await join(self.http, self.headers, list_id, member.headers, role)
+
 
 class Socket:
     """A WebSocket client that records every message and mirrors the list from the snapshot and the changes."""
@@ -50,7 +55,7 @@ class Socket:
         self.ws = ws
         self.messages: list[Message] = []
         self.arrived = asyncio.Event()
-        self.list: Message | None = None
+        self.list: Message = {}  # empty until the snapshot
         self.gaps: list[tuple[int, int]] = []
         self.reader = asyncio.create_task(self._read())
 
@@ -71,7 +76,7 @@ class Socket:
             self.list = copy.deepcopy(message['list'])
             for key in BUCKETS.values():
                 self.list[key] = {e['id']: e for e in self.list[key]}
-        elif message['type'] == 'change' and self.list is not None:
+        elif message['type'] == 'change' and self.list:
             if message['version'] != self.list['version'] + 1:  # every version is one change: none lost, none twice
                 self.gaps.append((self.list['version'], message['version']))
             self.list['version'] = message['version']
@@ -104,7 +109,8 @@ class Socket:
         await self.send(message)
         return await self.expect(lambda m: m['type'] == answer, after=mark)
 
-    async def ops(self, *ops: Message) -> Message:
+    async def ops(self, *ops: Any) -> Message:
+        """Send a batch (tests also send malformed ops on purpose) and wait for its ack."""
         return await self.request({'type': 'ops', 'ops': list(ops)}, 'ack')
 
     async def close_code(self, timeout: float = 10.0) -> int | None:
@@ -113,7 +119,7 @@ class Socket:
         return self.ws.close_code
 
     async def until_version(self, version: int) -> None:
-        await self.expect(lambda _: self.list is not None and self.list['version'] >= version)
+        await self.expect(lambda _: bool(self.list) and self.list['version'] >= version)
 
 
 def ws_url(server: LiveServer, list_id: str, token: str | None) -> str:
@@ -150,15 +156,13 @@ async def sign_in(http: httpx.AsyncClient, mailbox: Mailbox, email: str) -> Api:
     return Api(http, token, me.json()['id'])
 
 
-def set_member(database_url: str, list_id: str, user_id: str, role: str | None) -> None:
-    """Add (or with None remove) a member straight in the database (the sharing API is tested on its own)."""
+def remove_member_behind_the_servers_back(database_url: str, list_id: str, user_id: str) -> None:
+    """Delete a membership straight in the database, so that no event tells the server (a test of its re-checks)."""
     engine = create_engine(database_url)
     try:
         with Session(engine) as session:
-            session.exec(delete(ListMember).where(ListMember.list_id == list_id,  # type: ignore[arg-type]
-                                                  ListMember.user_id == user_id))
-            if role is not None:
-                session.add(ListMember(list_id=list_id, user_id=user_id, role=role))
+            session.exec(delete(ListMember).where(col(ListMember.list_id) == list_id,
+                                                  col(ListMember.user_id) == user_id))
             session.commit()
     finally:
         engine.dispose()

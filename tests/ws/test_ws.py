@@ -3,17 +3,17 @@ import asyncio
 import random
 import uuid
 
-from tests.support.ws_client import Message, Socket, comparable, http_client, opened, random_op, set_member, sign_in
+from tests.support.ws_client import Message, Socket, comparable, http_client, opened, random_op, sign_in
 
 # --- snapshot and changes ------------------------------------------------------------------------------------------
 
 
-async def test_snapshot_first_then_each_change_with_the_list_version(server, mailbox, database_url) -> None:
+async def test_snapshot_first_then_each_change_with_the_list_version(server, mailbox) -> None:
     async with http_client(server) as http:
         ana, ben = await sign_in(http, mailbox, 'ana@example.com'), await sign_in(http, mailbox, 'ben@example.com')
         plist = await ana.post('/api/packing-lists', {'name': 'Lisbon'})
         await ana.post(f'/api/packing-lists/{plist["id"]}/items', {'name': 'Sunscreen'})
-        set_member(database_url, plist['id'], ben.id, 'editor')
+        await ana.share(plist['id'], ben, 'editor')
         async with opened(server, plist['id'], ana.token) as socket:
             first = await socket.expect(lambda _: True)
             assert first['type'] == 'snapshot'
@@ -39,13 +39,13 @@ async def test_a_personal_access_token_opens_the_socket_too(server, mailbox) -> 
         assert pat not in server.log() and 'token=[redacted]' in server.log()  # the query string is logged
 
 
-async def test_a_mirror_of_snapshot_and_changes_equals_the_server_after_a_burst(server, mailbox, database_url) -> None:
+async def test_a_mirror_of_snapshot_and_changes_equals_the_server_after_a_burst(server, mailbox) -> None:
     """Three editors fire ops over their sockets and REST at once; every socket ends holding the server's list."""
     async with http_client(server) as http:
         people = [await sign_in(http, mailbox, f'{name}@example.com') for name in ('ana', 'ben', 'cy')]
         plist = await people[0].post('/api/packing-lists', {'name': 'Road trip'})
         for person in people[1:]:
-            set_member(database_url, plist['id'], person.id, 'editor')
+            await people[0].share(plist['id'], person, 'editor')
         rng = random.Random(4)
         list_id = plist['id']
         async with opened(server, list_id, people[0].token) as a, opened(server, list_id, people[1].token) as b, \
@@ -102,11 +102,11 @@ async def test_ops_are_acked_in_order_and_a_replay_is_a_duplicate(server, mailbo
             assert list(socket.list['items']) == [item_id]
 
 
-async def test_a_viewer_gets_every_op_rejected(server, mailbox, database_url) -> None:
+async def test_a_viewer_gets_every_op_rejected(server, mailbox) -> None:
     async with http_client(server) as http:
         ana, vic = await sign_in(http, mailbox, 'ana@example.com'), await sign_in(http, mailbox, 'vic@example.com')
         plist = await ana.post('/api/packing-lists', {'name': 'Lisbon'})
-        set_member(database_url, plist['id'], vic.id, 'viewer')
+        await ana.share(plist['id'], vic, 'viewer')
         async with opened(server, plist['id'], vic.token) as socket:
             assert (await socket.expect(lambda m: m['type'] == 'snapshot'))['list']['role'] == 'viewer'
             ack = await socket.ops({'op_id': '1', 'type': 'item.create', 'fields': {'name': 'Socks'}},
@@ -134,12 +134,12 @@ async def test_bad_messages_get_an_error_and_the_socket_stays_open(server, mailb
 # --- presence and focus --------------------------------------------------------------------------------------------
 
 
-async def test_presence_lists_each_connected_user_once_with_their_focus(server, mailbox, database_url) -> None:
+async def test_presence_lists_each_connected_user_once_with_their_focus(server, mailbox) -> None:
     async with http_client(server) as http:
         ana, ben = await sign_in(http, mailbox, 'ana@example.com'), await sign_in(http, mailbox, 'ben@example.com')
         plist = await ana.post('/api/packing-lists', {'name': 'Lisbon'})
         tent = await ana.post(f'/api/packing-lists/{plist["id"]}/items', {'name': 'Tent'})
-        set_member(database_url, plist['id'], ben.id, 'viewer')
+        await ana.share(plist['id'], ben, 'viewer')
 
         def both_here(m: Message) -> bool:
             return m['type'] == 'presence' and sorted(u['id'] for u in m['users']) == sorted([ana.id, ben.id])

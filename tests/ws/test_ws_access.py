@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
-from tests.support.ws_client import http_client, opened, set_member, sign_in
+from tests.support.ws_client import http_client, opened, remove_member_behind_the_servers_back, sign_in
 from travelpack_ui.api.ws import MAX_QUEUED, TRY_AGAIN_LATER, Connection
 
 # --- who may connect, and losing access ----------------------------------------------------------------------------
@@ -28,11 +28,11 @@ async def test_strangers_bad_tokens_and_unknown_lists_are_closed_with_their_code
                 assert socket.messages == []
 
 
-async def test_deleting_the_list_closes_every_socket_with_4403(server, mailbox, database_url) -> None:
+async def test_deleting_the_list_closes_every_socket_with_4403(server, mailbox) -> None:
     async with http_client(server) as http:
         ana, ben = await sign_in(http, mailbox, 'ana@example.com'), await sign_in(http, mailbox, 'ben@example.com')
         plist = await ana.post('/api/packing-lists', {'name': 'Lisbon'})
-        set_member(database_url, plist['id'], ben.id, 'editor')
+        await ana.share(plist['id'], ben, 'editor')
         async with opened(server, plist['id'], ana.token) as owner, opened(server, plist['id'], ben.token) as editor:
             await editor.expect(lambda m: m['type'] == 'snapshot')
             response = await http.delete(f'/api/packing-lists/{plist["id"]}', headers=ana.headers)
@@ -45,20 +45,21 @@ async def test_a_removed_member_is_closed_with_4403(server, mailbox, database_ur
     async with http_client(server) as http:
         ana, ben = await sign_in(http, mailbox, 'ana@example.com'), await sign_in(http, mailbox, 'ben@example.com')
         plist = await ana.post('/api/packing-lists', {'name': 'Lisbon'})
-        set_member(database_url, plist['id'], ben.id, 'editor')
+        await ana.share(plist['id'], ben, 'editor')
         async with opened(server, plist['id'], ben.token) as socket:
             await socket.expect(lambda m: m['type'] == 'snapshot')
-            set_member(database_url, plist['id'], ben.id, None)  # behind the server's back: caught on the next message
+            # behind the server's back: caught on the next message
+            remove_member_behind_the_servers_back(database_url, plist['id'], ben.id)
             await socket.send({'type': 'ping'})
             assert await socket.close_code() == 4403
             assert not any(m['type'] == 'pong' for m in socket.messages)
 
 
-async def test_removal_through_the_sharing_api_closes_the_socket_at_once(server, mailbox, database_url) -> None:
+async def test_removal_through_the_sharing_api_closes_the_socket_at_once(server, mailbox) -> None:
     async with http_client(server) as http:
         ana, ben = await sign_in(http, mailbox, 'ana@example.com'), await sign_in(http, mailbox, 'ben@example.com')
         plist = await ana.post('/api/packing-lists', {'name': 'Lisbon'})
-        set_member(database_url, plist['id'], ben.id, 'editor')
+        await ana.share(plist['id'], ben, 'editor')
         async with opened(server, plist['id'], ben.token) as socket:
             await socket.expect(lambda m: m['type'] == 'snapshot')
             response = await http.delete(f'/api/packing-lists/{plist["id"]}/collaborators/{ben.id}',
@@ -109,8 +110,8 @@ async def test_a_browser_from_another_origin_is_refused(server, mailbox) -> None
                 async with opened(server, plist['id'], ana.token, origin=origin):
                     pass
             assert refused.value.response.status_code == 403
-        for origin in (server.base_url, f'http://127.0.0.1:{server.port}', None):
-            async with opened(server, plist['id'], ana.token, origin=origin) as socket:
+        for allowed in (server.base_url, f'http://127.0.0.1:{server.port}', None):
+            async with opened(server, plist['id'], ana.token, origin=allowed) as socket:
                 assert (await socket.expect(lambda _: True))['type'] == 'snapshot'
 
 

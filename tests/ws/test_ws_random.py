@@ -17,7 +17,6 @@ from tests.support.ws_client import (
     http_client,
     opened,
     random_op,
-    set_member,
     sign_in,
 )
 
@@ -26,7 +25,7 @@ WRITERS = ('ana', 'ben', 'cy', 'dee')
 
 @pytest.mark.parametrize('seed', [11, 2024])
 async def test_every_client_converges_on_the_database_and_no_accepted_create_is_lost(
-        server, mailbox, database_url, seed: int) -> None:
+        server, mailbox, seed: int) -> None:
     rng = random.Random(seed)
     async with http_client(server) as http, AsyncExitStack() as stack:
         people = [await sign_in(http, mailbox, f'{name}@example.com') for name in (*WRITERS, 'rest', 'viv')]
@@ -34,8 +33,8 @@ async def test_every_client_converges_on_the_database_and_no_accepted_create_is_
         plist = await owner.post('/api/packing-lists', {'name': 'Expedition'})
         list_id = plist['id']
         for person in people[1:-1]:
-            set_member(database_url, list_id, person.id, 'editor')
-        set_member(database_url, list_id, viewer.id, 'viewer')
+            await owner.share(list_id, person, 'editor')
+        await owner.share(list_id, viewer, 'viewer')
         sockets = [await stack.enter_async_context(opened(server, list_id, p.token)) for p in people[:len(WRITERS)]]
         late: list[Socket] = []
         known: dict[str, list[str]] = {'item': [], 'bag': [], 'category': []}
@@ -62,7 +61,9 @@ async def test_every_client_converges_on_the_database_and_no_accepted_create_is_
         async def join_late(person: Api) -> None:
             """Join while changes are flowing: the snapshot and the changes after it neither overlap nor miss."""
             for acks in (2, 5, 8):
-                await sockets[0].expect(lambda _, n=acks: sum(m['type'] == 'ack' for m in sockets[0].messages) >= n)
+                def acked(_: Message, n: int = acks) -> bool:
+                    return sum(m['type'] == 'ack' for m in sockets[0].messages) >= n
+                await sockets[0].expect(acked)
                 late.append(await stack.enter_async_context(opened(server, list_id, person.token)))
 
         await asyncio.gather(*(fire(s, who) for s, who in zip(sockets, WRITERS, strict=True)), fire_rest(rest),
