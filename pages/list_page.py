@@ -47,7 +47,7 @@ def register(services: Services, sharing: SharingService) -> None:
             room.list_updated.subscribe(header.update_name)
             client.on_delete(lambda: (room.presence_pushed.unsubscribe(header.avatars.show),
                                       room.list_updated.unsubscribe(header.update_name)))
-            header.avatars.show(room.users())
+            header.avatars.show(room.presence.users())
             activity_section(services, room, tab)
         welcome_dialog(services, sharing, list_id, user)
         return None

@@ -108,14 +108,14 @@ class Connection:
         self.queue.put_nowait(_encode({'type': 'snapshot', 'list': snapshot}))
         self.room.sockets[self.key] = self.deliver
         self.room.access_changed.subscribe(self._on_access_changed)
-        self.room.arrive(self.key, actor_of(self.user))
+        self.room.presence.arrive(self.key, actor_of(self.user))
         return True
 
     def part(self) -> None:
         """Leave the room, whatever ended the connection."""
         self.room.access_changed.unsubscribe(self._on_access_changed)
         self.room.sockets.pop(self.key, None)
-        self.room.leave(self.key, self.user.id)
+        self.room.presence.leave(self.key, self.user.id)
         self.services.rooms.drop_if_empty(self.room.list_id)
 
     async def run(self) -> None:
@@ -246,7 +246,7 @@ class Connection:
     def _on_focus(self, item_id: Any) -> None:
         if item_id is not None and (not isinstance(item_id, str) or item_id not in self.room.entities['items']):
             return  # not an item of this list (or gone meanwhile): nothing to show
-        self.room.focus(self.key, self.user.id, item_id)
+        self.room.presence.focus(self.key, self.user.id, item_id)
 
     def _error(self, code: str, detail: str) -> None:
         self.send({'type': 'error', 'code': code, 'detail': detail})

@@ -115,7 +115,7 @@ class ListTab:
         if item_id is not None and (not isinstance(item_id, str) or item_id not in self.room.entities['items']):
             return
         if not self.ended:
-            self.room.focus(self.key, self.user.id, item_id)
+            self.room.presence.focus(self.key, self.user.id, item_id)
 
     async def _on_connect(self) -> None:
         if not self._still_allowed():  # a reconnect after access ended must not re-join the list's updates
@@ -124,14 +124,14 @@ class ListTab:
             if not socket_id.startswith('test-'):
                 await core.sio.enter_room(socket_id, self.room.channel)
         self.room.tabs.add(self.key)
-        self.room.arrive(self.key, actor_of(self.user))
+        self.room.presence.arrive(self.key, actor_of(self.user))
         self.table.forget_rows()
 
     def _on_disconnect(self) -> None:
-        self.room.leave(self.key, self.user.id)  # away; a reconnect brings them back
+        self.room.presence.leave(self.key, self.user.id)  # away; a reconnect brings them back
 
     def _on_delete(self) -> None:
-        self.room.leave(self.key, self.user.id)
+        self.room.presence.leave(self.key, self.user.id)
         self.room.tabs.discard(self.key)
         self.room.access_changed.unsubscribe(self._on_access_changed)
         self.services.rooms.drop_if_empty(self.room.list_id)
@@ -152,7 +152,7 @@ class ListTab:
         for socket_id in list(self.client._socket_to_document_id):
             if not socket_id.startswith('test-'):
                 background_tasks.create(core.sio.leave_room(socket_id, self.room.channel), name='leave room')
-        self.room.leave(self.key, self.user.id)
+        self.room.presence.leave(self.key, self.user.id)
         self.room.tabs.discard(self.key)
         self.table.notify_ended(message)
         with self.client:
