@@ -15,20 +15,16 @@ from models import (
     ENTITY_TABLES,
     ITEMS_PER_LIST_MAX,
     UPDATE_PAYLOADS,
-    Activity,
     Audited,
     Item,
     Op,
     PackingList,
     User,
-    activity_entry,
     find_conflicts,
     iso,
     utcnow,
 )
-from models.common import aware
-
-COLLAPSE_SECONDS = 60
+from travelpack_ui.lists.activity import record_activity
 
 
 class Rejected(Exception):
@@ -244,46 +240,9 @@ class OpApplier:
 
     def _record(self, op: Op, kind: str, entity: Audited, *, before: dict[str, Any], after: dict[str, Any],
                 conflicts: list[dict[str, Any]] | None = None) -> None:
-        activity = self._activity(op.type, entity, before, after)
+        activity = record_activity(self.session, self.plist, self.user, op.type, entity, before=before, after=after)
         self.changes.append(Change(self.plist.id, self.plist.version, op.type, entity.public(), self.actor,
                                    conflicts or None, op.op_id, activity))
-
-    def _activity(self, op_type: str, entity: Audited, before: dict[str, Any], after: dict[str, Any]) -> dict:
-        context = self._context(entity, after)
-        before, after = _jsonable(before), _jsonable(after)
-        last = self.session.exec(select(Activity).where(Activity.list_id == self.plist.id)
-                                 .order_by(Activity.id.desc()).limit(1)).first()  # type: ignore[union-attr]
-        now = utcnow()
-        if (op_type.endswith('.update') and last is not None and last.op == op_type
-                and last.actor_id == self.user.id and last.entity_id == entity.id  # type: ignore[attr-defined]
-                and (now - aware(last.at)).total_seconds() < COLLAPSE_SECONDS):
-            merged_after = {**last.after, **after}
-            merged_before = {**before, **last.before}
-            last.after, last.before, last.at = merged_after, merged_before, now
-            last.context = {**last.context, **context}
-            last.list_version = self.plist.version
-            self.session.add(last)
-            self.session.flush()
-            return {**activity_entry(last, self.user), 'collapsed': True}
-        activity = Activity(list_id=self.plist.id, actor_id=self.user.id, at=now, op=op_type,
-                            entity_id=entity.id, entity_name=getattr(entity, 'name', '') or '',  # type: ignore
-                            before=before, after=after, context=context, list_version=self.plist.version)
-        self.session.add(activity)
-        self.session.flush()
-        return {**activity_entry(activity, self.user), 'collapsed': False}
-
-    def _context(self, entity: Audited, after: dict[str, Any]) -> dict[str, Any]:
-        """Names an activity sentence needs, as they were at the time."""
-        context: dict[str, Any] = {}
-        if isinstance(entity, Item):
-            context['quantity'] = entity.quantity
-            for name in ('category_id', 'bag_id', 'traveler_id'):
-                target = getattr(entity, name)
-                if (target and name in after) or (name == 'category_id' and target):
-                    found = self.session.get(ENTITY_TABLES[name.removesuffix('_id')], target)
-                    if found is not None:
-                        context[name.removesuffix('_id')] = found.name  # type: ignore[attr-defined]
-        return context
 
     def _conflict_public(self, conflict: dict[str, Any]) -> dict[str, Any]:
         by = self.session.get(User, conflict['by'])
@@ -295,8 +254,4 @@ class OpApplier:
     @staticmethod
     def _values(entity: Audited, names: Any) -> dict[str, Any]:
         return {name: getattr(entity, name) for name in names}
-
-
-def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
-    return {k: v.isoformat() if hasattr(v, 'isoformat') else v for k, v in values.items()}
 
