@@ -37,7 +37,7 @@ async def settle() -> None:
 
 
 async def test_sparse_changes_go_out_at_once_and_a_burst_once_per_window() -> None:
-    clock, batches = Clock(), []
+    clock, batches = Clock(), list[Batch]()
     coalescer = Coalescer(10, batches.append, window=WINDOW, clock=clock)
     coalescer.add(changes(11, 1))
     await settle()
@@ -57,7 +57,7 @@ async def test_sparse_changes_go_out_at_once_and_a_burst_once_per_window() -> No
 
 
 async def test_a_burst_lasts_until_the_bucket_is_full_again() -> None:
-    clock, batches = Clock(), []
+    clock, batches = Clock(), list[Batch]()
     coalescer = Coalescer(0, batches.append, window=WINDOW, clock=clock)
     coalescer.add(changes(1, 60))  # as deep in debt as it goes: -BURST_TOKENS
     await until(lambda: len(batches) == 1)

@@ -9,18 +9,10 @@ from fastapi import APIRouter, Body, Depends, Query, Response
 
 from models import Action, ListCreate, Op, OpsRequest, User
 from travelpack_ui.api.deps import bearer_user
-from travelpack_ui.core.errors import STATUS_OF_CODE, DomainError, Invalid
+from travelpack_ui.core.errors import Invalid, Rejected
 from travelpack_ui.services import Services
 
 KINDS = {'items': 'item', 'categories': 'category', 'bags': 'bag', 'travelers': 'traveler'}
-
-
-class OpRejected(DomainError):
-    """A single-entity call whose op was rejected: the op's code decides the status."""
-
-    def __init__(self, code: str, detail: str) -> None:
-        super().__init__(detail, code=code)
-        self.status = STATUS_OF_CODE.get(code, 422)
 
 
 def lists_router(services: Services) -> APIRouter:
@@ -37,7 +29,7 @@ def lists_router(services: Services) -> APIRouter:
                 base_version=base_version)
         result = (await ops.apply(list_id, [op], user=user)).results[0]
         if result.status == 'rejected':
-            raise OpRejected(result.code or 'invalid', result.detail or 'The change was refused.')
+            raise Rejected(result.code or 'invalid', result.detail or 'The change was refused.')
         entity = dict(result.entity or {})
         entity['conflicts'] = result.conflicts or []
         return entity

@@ -1,7 +1,7 @@
 """Applying one op inside an open write transaction: validation, the conflict rule, versions, activity.
 
-`OpApplier.apply` either returns the changes it made or raises `Rejected`; the caller wraps each op in a
-savepoint, so a rejected op leaves nothing behind and the rest of the batch goes on.
+`OpApplier.apply` either returns the changes it made or raises `Rejected` (core/errors.py); the caller wraps each
+op in a savepoint, so a rejected op leaves nothing behind and the rest of the batch goes on.
 """
 import uuid
 from dataclasses import dataclass, field
@@ -24,14 +24,9 @@ from models import (
     iso,
     utcnow,
 )
+from models.lists import Payload
+from travelpack_ui.core.errors import Rejected
 from travelpack_ui.lists.activity import record_activity
-
-
-class Rejected(Exception):
-    def __init__(self, code: str, detail: str) -> None:
-        super().__init__(detail)
-        self.code = code
-        self.detail = detail
 
 
 @dataclass
@@ -107,7 +102,8 @@ class OpApplier:
         self._check_references(fields)
         if fields.get('position') is None:
             fields['position'] = self._next_position(table)
-        entity = table(id=entity_id, list_id=self.plist.id, created_by=self.user.id, **fields)
+        # every entity table has id and list_id; Audited, their common base, does not declare them
+        entity = table(id=entity_id, list_id=self.plist.id, created_by=self.user.id, **fields)  # type: ignore[call-arg]
         self.session.add(entity)
         self._stamp(entity, list(table.EDITABLE), created=True)
         self._record(op, kind, entity, before={}, after=self._values(entity, table.EDITABLE))
@@ -179,7 +175,7 @@ class OpApplier:
         name = getattr(entity, 'name', kind)
         return Rejected('deleted', f'{who} removed {name}.')
 
-    def _validated(self, payload: type, raw: dict[str, Any], *, create: bool) -> dict[str, Any]:
+    def _validated(self, payload: type[Payload], raw: dict[str, Any], *, create: bool) -> dict[str, Any]:
         try:
             fields = payload.fields_set_in(raw)
         except ValidationError as error:

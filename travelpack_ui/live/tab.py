@@ -9,7 +9,7 @@ from typing import Any
 from nicegui import Client, background_tasks, core, ui
 from pydantic import ValidationError
 
-from models import Action, Op, User, can, inverse, new_id
+from models import Action, Op, OpResult, User, can, inverse, new_id
 from travelpack_ui.components.item_table import ItemTable
 from travelpack_ui.core.errors import DomainError
 from travelpack_ui.lists.applier import actor_of, validation_sentence
@@ -49,15 +49,17 @@ class ListTab:
         self.role = self.services.lists.role_of(self.room.list_id, self.user.id)
         if self.role is None:
             self._end('You no longer have access to this list.')
-            results = [_rejected(op.op_id, 'not_found', 'You no longer have access to this list.') for op in ops]
+            results = [OpResult.rejected(op.op_id, 'not_found', 'You no longer have access to this list.').wire()
+                       for op in ops]
         elif not can(self.role, Action.edit_items):
-            results = [_rejected(op.op_id, 'forbidden', 'Viewers cannot change this list.') for op in ops]
+            results = [OpResult.rejected(op.op_id, 'forbidden', 'Viewers cannot change this list.').wire()
+                       for op in ops]
         else:
             try:
-                outcome = await self.services.ops.apply(self.room.list_id, ops, user=self.user)
-                results = [r.wire() for r in outcome.results]
+                batch = await self.services.ops.apply(self.room.list_id, ops, user=self.user)
+                results = [r.wire() for r in batch.results]
             except DomainError as error:
-                results = [_rejected(op.op_id, error.code, error.detail) for op in ops]
+                results = [OpResult.rejected(op.op_id, error.code, error.detail).wire() for op in ops]
         self.table.ack(results)
         return results
 
@@ -85,7 +87,7 @@ class ListTab:
                 ops.append(Op.model_validate(item))
             except ValidationError as error:
                 op_id = item.get('op_id') if isinstance(item, dict) else None
-                invalid.append(_rejected(str(op_id or '?'), 'invalid', validation_sentence(error)))
+                invalid.append(OpResult.rejected(str(op_id or '?'), 'invalid', validation_sentence(error)).wire())
         if invalid:
             self.table.ack(invalid)
         if ops:
@@ -157,7 +159,3 @@ class ListTab:
         self.table.notify_ended(message)
         with self.client:
             ui.notify(message, type='warning')
-
-
-def _rejected(op_id: str, code: str, detail: str) -> dict[str, Any]:
-    return {'op_id': op_id, 'status': 'rejected', 'code': code, 'detail': detail}
