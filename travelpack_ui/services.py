@@ -31,7 +31,7 @@ def build_services(settings: Settings) -> Services:
     mailer = Mailer(settings)
     auth = AuthService(settings, db, writer, mailer)
     lists = ListService(db, writer, bin_days=settings.bin_days)
-    ops = OpService(db, writer)
+    ops = OpService(db, writer, items_max=settings.items_per_list_max)
     rooms = Rooms(lists, ops, writer, burst_window=settings.burst_window_s,
                   presence_interval=settings.presence_interval_s)
     return Services(settings=settings, db=db, writer=writer, mailer=mailer, auth=auth, lists=lists, ops=ops,

@@ -13,7 +13,6 @@ from sqlmodel import Session, func, select
 from models import (
     CREATE_PAYLOADS,
     ENTITY_TABLES,
-    ITEMS_PER_LIST_MAX,
     UPDATE_PAYLOADS,
     Audited,
     Item,
@@ -64,10 +63,11 @@ def validation_sentence(error: ValidationError) -> str:
 class OpApplier:
     """Applies ops to one list within one session; `changes` collects what to publish after commit."""
 
-    def __init__(self, session: Session, plist: PackingList, user: User) -> None:
+    def __init__(self, session: Session, plist: PackingList, user: User, *, items_max: int) -> None:
         self.session = session
         self.plist = plist
         self.user = user
+        self.items_max = items_max
         self.actor = actor_of(user)
         self.changes: list[Change] = []
         self._last_conflicts: list[dict[str, Any]] = []
@@ -97,8 +97,7 @@ class OpApplier:
             raise Rejected('invalid', 'id: must be a UUID') from None
         if self.session.get(table, entity_id) is not None:
             raise Rejected('id_in_use', f'The id {entity_id} is already in use.')
-        if kind == 'item' and self._live_items() >= ITEMS_PER_LIST_MAX:
-            raise Rejected('list_full', f'This list already has {ITEMS_PER_LIST_MAX} items, the most a list can hold.')
+        self._check_room_for_an_item(kind)
         self._check_references(fields)
         if fields.get('position') is None:
             fields['position'] = self._next_position(table)
@@ -148,8 +147,7 @@ class OpApplier:
     def _restore(self, entity: Audited, op: Op, kind: str) -> dict[str, Any]:
         if entity.deleted_at is None:
             return entity.public()
-        if kind == 'item' and self._live_items() >= ITEMS_PER_LIST_MAX:
-            raise Rejected('list_full', f'This list already has {ITEMS_PER_LIST_MAX} items, the most a list can hold.')
+        self._check_room_for_an_item(kind)
         if isinstance(entity, Item):
             for name in ('category_id', 'bag_id', 'traveler_id'):
                 target = getattr(entity, name)
@@ -183,6 +181,11 @@ class OpApplier:
         if not create and not fields:
             raise Rejected('invalid', 'fields: name at least one field to change')
         return fields
+
+    def _check_room_for_an_item(self, kind: str) -> None:
+        """Creating or restoring an item needs the list below its limit (2,000 by the contract; a setting)."""
+        if kind == 'item' and self._live_items() >= self.items_max:
+            raise Rejected('list_full', f'This list already has {self.items_max} items, the most a list can hold.')
 
     def _check_references(self, fields: dict[str, Any]) -> None:
         for name in ('category_id', 'bag_id', 'traveler_id'):

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from nicegui import Event
 from sqlmodel import Session, select
 
-from models import Action, ListMember, Op, OpRecord, OpResult, PackingList, User, can
+from models import ITEMS_PER_LIST_MAX, Action, ListMember, Op, OpRecord, OpResult, PackingList, User, can
 from travelpack_ui.core.db import Database
 from travelpack_ui.core.errors import Forbidden, NotFound, Rejected
 from travelpack_ui.core.writer import Writer
@@ -30,9 +30,10 @@ class BatchResult:
 class OpService:
     """Applies ops for a user; the only code that changes what is inside a list."""
 
-    def __init__(self, db: Database, writer: Writer) -> None:
+    def __init__(self, db: Database, writer: Writer, *, items_max: int = ITEMS_PER_LIST_MAX) -> None:
         self.db = db
         self.writer = writer
+        self.items_max = items_max
         self.changed: Event[list[Change]] = Event()
         """Committed changes of one transaction, in commit order (list id, version, op, entity, actor, conflicts)."""
 
@@ -52,7 +53,7 @@ class OpService:
             raise NotFound('No such packing list.', code='not_found')
         if not can(member.role, Action.edit_items):
             raise Forbidden('Your role on this list is viewer: you can look, not change.', code='forbidden')
-        applier = OpApplier(session, plist, user)
+        applier = OpApplier(session, plist, user, items_max=self.items_max)
         results = [self._apply_one(session, applier, op, user_id, member.role) for op in ops]
         return BatchResult(results, plist.version, applier.changes)
 
