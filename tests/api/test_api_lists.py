@@ -202,9 +202,11 @@ async def test_the_bin_keeps_lists_for_30_days_then_empties(client, ana) -> None
         assert (await client.delete(f'/api/packing-lists/{plist["id"]}', headers=ana)).status_code == 204
     with services().db.write() as session:
         row = session.get(PackingList, old['id'])
+        assert row is not None
         row.deleted_at = utcnow() - timedelta(days=31)
         session.add(row)
         kept_row = session.get(PackingList, kept['id'])
+        assert kept_row is not None
         kept_row.deleted_at = utcnow() - timedelta(days=29)
         session.add(kept_row)
     assert await services().lists.purge_bin() == 1

@@ -50,7 +50,7 @@ class Socket:
         self.ws = ws
         self.messages: list[Message] = []
         self.arrived = asyncio.Event()
-        self.list: Message | None = None
+        self.list: Message = {}  # the mirror, empty until the snapshot arrives
         self.gaps: list[tuple[int, int]] = []
         self.reader = asyncio.create_task(self._read())
 
@@ -71,7 +71,7 @@ class Socket:
             self.list = copy.deepcopy(message['list'])
             for key in BUCKETS.values():
                 self.list[key] = {e['id']: e for e in self.list[key]}
-        elif message['type'] == 'change' and self.list is not None:
+        elif message['type'] == 'change' and self.list:
             if message['version'] != self.list['version'] + 1:  # every version is one change: none lost, none twice
                 self.gaps.append((self.list['version'], message['version']))
             self.list['version'] = message['version']
@@ -104,7 +104,7 @@ class Socket:
         await self.send(message)
         return await self.expect(lambda m: m['type'] == answer, after=mark)
 
-    async def ops(self, *ops: Message) -> Message:
+    async def ops(self, *ops: Any) -> Message:  # Any: tests also send what is not an op
         return await self.request({'type': 'ops', 'ops': list(ops)}, 'ack')
 
     async def close_code(self, timeout: float = 10.0) -> int | None:
@@ -113,7 +113,7 @@ class Socket:
         return self.ws.close_code
 
     async def until_version(self, version: int) -> None:
-        await self.expect(lambda _: self.list is not None and self.list['version'] >= version)
+        await self.expect(lambda _: bool(self.list) and self.list['version'] >= version)
 
 
 def ws_url(server: LiveServer, list_id: str, token: str | None) -> str:

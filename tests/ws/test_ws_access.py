@@ -109,8 +109,8 @@ async def test_a_browser_from_another_origin_is_refused(server, mailbox) -> None
                 async with opened(server, plist['id'], ana.token, origin=origin):
                     pass
             assert refused.value.response.status_code == 403
-        for origin in (server.base_url, f'http://127.0.0.1:{server.port}', None):
-            async with opened(server, plist['id'], ana.token, origin=origin) as socket:
+        for allowed in (server.base_url, f'http://127.0.0.1:{server.port}', None):
+            async with opened(server, plist['id'], ana.token, origin=allowed) as socket:
                 assert (await socket.expect(lambda _: True))['type'] == 'snapshot'
 
 

@@ -62,7 +62,9 @@ async def test_every_client_converges_on_the_database_and_no_accepted_create_is_
         async def join_late(person: Api) -> None:
             """Join while changes are flowing: the snapshot and the changes after it neither overlap nor miss."""
             for acks in (2, 5, 8):
-                await sockets[0].expect(lambda _, n=acks: sum(m['type'] == 'ack' for m in sockets[0].messages) >= n)
+                def acked(_: Message, n: int = acks) -> bool:
+                    return sum(m['type'] == 'ack' for m in sockets[0].messages) >= n
+                await sockets[0].expect(acked)
                 late.append(await stack.enter_async_context(opened(server, list_id, person.token)))
 
         await asyncio.gather(*(fire(s, who) for s, who in zip(sockets, WRITERS, strict=True)), fire_rest(rest),
