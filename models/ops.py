@@ -47,6 +47,11 @@ class OpResult(BaseModel):
     code: str | None = None
     detail: str | None = None
 
+    @classmethod
+    def rejected(cls, op_id: str, code: str, detail: str) -> 'OpResult':
+        """The answer to an op that was not applied, with the reason in words."""
+        return cls(op_id=op_id, status='rejected', code=code, detail=detail)
+
     def wire(self) -> dict[str, Any]:
         return self.model_dump(exclude_none=True)
 

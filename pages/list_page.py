@@ -46,7 +46,7 @@ def register(services: Services) -> None:
                 room.presence_pushed.unsubscribe(header.avatars.show)
                 room.list_updated.unsubscribe(header.update_name)
             client.on_delete(leave)
-            header.avatars.show(room.users())
+            header.avatars.show(room.presence.users())
             activity_section(services, room, tab)
         welcome_dialog(services, list_id, user)
 

@@ -44,7 +44,7 @@ def build_services(settings: Settings) -> Services:
     lists = ListService(db, writer, bin_days=settings.bin_days)
     accounts = Accounts(db, writer, lists)
     auth = AuthService(settings, db, writer, mailer, accounts)
-    ops = OpService(db, writer)
+    ops = OpService(db, writer, items_max=settings.items_per_list_max)
     rooms = Rooms(lists, ops, writer, burst_window=settings.burst_window_s,
                   presence_interval=settings.presence_interval_s)
     sharing = build_sharing(SharingContext(settings, db, writer, lists), mailer)

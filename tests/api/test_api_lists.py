@@ -146,15 +146,40 @@ async def test_malformed_requests_get_4xx_with_a_sentence(client, ana) -> None:
     assert reversed_dates.status_code == 422
 
 
-async def test_list_full_is_409(client, ana) -> None:
+ITEM_LIMIT = 5
+
+
+@pytest.fixture
+def small_item_limit(travelpack_env, monkeypatch: pytest.MonkeyPatch) -> int:
+    """A list full at 5 items, not the contract's 2,000: same code path, a fraction of the time.
+
+    Requested before `client`, so it is set before NiceGUI's `user` fixture re-runs main.py (which reads it)."""
+    monkeypatch.setenv('TRAVELPACK_ITEMS_PER_LIST_MAX', str(ITEM_LIMIT))
+    return ITEM_LIMIT
+
+
+def test_the_item_limit_is_the_contracts_2000_unless_configured(monkeypatch: pytest.MonkeyPatch) -> None:
+    from travelpack_ui.core.settings import Settings
+    assert Settings().items_per_list_max == 2000
+    monkeypatch.setenv('TRAVELPACK_ITEMS_PER_LIST_MAX', '7')
+    assert Settings().items_per_list_max == 7
+
+
+async def test_list_full_is_409(small_item_limit: int, client, ana) -> None:
     plist = await create_list(client, ana)
-    url = f'/api/packing-lists/{plist["id"]}/ops'
-    for start in range(0, 2000, 500):
-        ops = [{'op_id': f'o{n}', 'type': 'item.create', 'fields': {'name': f'Item {n}'}} for n in
-               range(start, start + 500)]
-        assert (await client.post(url, json={'ops': ops}, headers=ana)).status_code == 200
-    response = await client.post(f'/api/packing-lists/{plist["id"]}/items', json={'name': 'One more'}, headers=ana)
-    assert response.status_code == 409 and response.json()['code'] == 'list_full'
+    base = f'/api/packing-lists/{plist["id"]}'
+    ops = [{'op_id': f'o{n}', 'type': 'item.create', 'fields': {'name': f'Item {n}'}} for n in range(small_item_limit)]
+    filled = await client.post(f'{base}/ops', json={'ops': ops}, headers=ana)
+    assert filled.status_code == 200 and {r['status'] for r in filled.json()['results']} == {'applied'}
+    response = await client.post(f'{base}/items', json={'name': 'One more'}, headers=ana)
+    assert response.status_code == 409 and response.json() == {
+        'detail': f'This list already has {small_item_limit} items, the most a list can hold.', 'code': 'list_full'}
+
+    first = filled.json()['results'][0]['entity']['id']  # restoring an item counts against the limit too
+    assert (await client.delete(f'{base}/items/{first}', headers=ana)).status_code == 204
+    assert (await client.post(f'{base}/items', json={'name': 'In its place'}, headers=ana)).status_code == 201
+    restored = await client.post(f'{base}/items/{first}/restore', headers=ana)
+    assert restored.status_code == 409 and restored.json()['code'] == 'list_full'
 
 
 async def test_change_to_a_deleted_item_names_who_deleted_it(client, ana) -> None:

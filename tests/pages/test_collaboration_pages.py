@@ -28,7 +28,7 @@ async def test_each_sees_the_other_here(user: User, create_user, mailbox: Mailbo
     ana, ben, list_id = await two_people_on_one_list(user, create_user, mailbox)
     room = services().rooms.get(list_id)
     assert room is not None
-    await eventually(lambda: {u['display_name'] for u in room.users()} == {'ana', 'ben'})
+    await eventually(lambda: {u['display_name'] for u in room.presence.users()} == {'ana', 'ben'})
     for person in (ana, ben):
         await person.should_see(marker=f'avatar-{user_id("ana@example.com")}', retries=30)
         await person.should_see(marker=f'avatar-{user_id("ben@example.com")}', retries=30)
@@ -42,11 +42,11 @@ async def test_focus_is_shared_and_cleared(user: User, create_user, mailbox: Mai
     await trigger(ana, table, 'op', {'ops': [{'op_id': 'c', 'type': 'item.create', 'fields': {'name': 'Tent'}}]})
     item_id = next(iter(room.entities['items']))
     await trigger(ana, table, 'focus', {'item_id': item_id})
-    await eventually(lambda: any(u['item_id'] == item_id and u['display_name'] == 'ana' for u in room.users()))
+    await eventually(lambda: any(u['item_id'] == item_id and u['display_name'] == 'ana' for u in room.presence.users()))
     await trigger(ana, table, 'focus', {'item_id': None})
-    await eventually(lambda: all(u['item_id'] is None for u in room.users()))
+    await eventually(lambda: all(u['item_id'] is None for u in room.presence.users()))
     await trigger(ana, table, 'focus', {'item_id': 'not-in-this-list'})
-    assert all(u['item_id'] is None for u in room.users())
+    assert all(u['item_id'] is None for u in room.presence.users())
 
 
 async def test_the_activity_feed_follows_changes_live_and_reverts(user: User, create_user,

@@ -55,7 +55,7 @@ class Socket:
         self.ws = ws
         self.messages: list[Message] = []
         self.arrived = asyncio.Event()
-        self.list: Message = {}  # empty until the snapshot
+        self.list: Message = {}  # the mirror, empty until the snapshot arrives
         self.gaps: list[tuple[int, int]] = []
         self.reader = asyncio.create_task(self._read())
 

@@ -26,7 +26,7 @@ from models import (
 from models.requests import CREATE_BODIES, UPDATE_BODIES, Created, ListUpdateBody, Versioned
 from travelpack_ui.api.deps import bearer_user
 from travelpack_ui.api.errors import BODY, CHANGE, IN_LIST, SIGNED_IN, errors
-from travelpack_ui.core.errors import STATUS_OF_CODE, DomainError
+from travelpack_ui.core.errors import Rejected
 from travelpack_ui.services import Services
 
 KINDS = {'items': 'item', 'categories': 'category', 'bags': 'bag', 'travelers': 'traveler'}
@@ -34,14 +34,6 @@ CHANGE_ANSWERS: dict[str, type[ItemChangePublic | NamedChangePublic]] = {
     'item': ItemChangePublic, 'category': NamedChangePublic, 'bag': NamedChangePublic, 'traveler': NamedChangePublic,
 }
 EXACT: dict[str, Any] = {'response_model_exclude_unset': True}  # a key the service left out stays out
-
-
-class OpRejected(DomainError):
-    """A single-entity call whose op was rejected: the op's code decides the status."""
-
-    def __init__(self, code: str, detail: str) -> None:
-        super().__init__(detail, code=code)
-        self.status = STATUS_OF_CODE.get(code, 422)
 
 
 def lists_router(services: Services) -> APIRouter:
@@ -55,7 +47,7 @@ def lists_router(services: Services) -> APIRouter:
                 base_version=base_version)
         result = (await ops.apply(list_id, [op], user=user)).results[0]
         if result.status == 'rejected':
-            raise OpRejected(result.code or 'invalid', result.detail or 'The change was refused.')
+            raise Rejected(result.code or 'invalid', result.detail or 'The change was refused.')
         entity = dict(result.entity or {})
         entity['conflicts'] = result.conflicts or []
         return entity

@@ -16,7 +16,7 @@ from pydantic import ValidationError
 from sqlmodel import select
 from starlette.websockets import WebSocketDisconnect
 
-from models import Action, ListMember, Op, Role, User, can, validation_sentence
+from models import Action, ListMember, Op, OpResult, Role, User, can, validation_sentence
 from travelpack_ui.core.errors import DomainError, NotFound, Unauthorized
 from travelpack_ui.core.ratelimit import TokenBucket
 from travelpack_ui.lists.applier import actor_of
@@ -108,14 +108,14 @@ class Connection:
         self.queue.put_nowait(_encode({'type': 'snapshot', 'list': snapshot}))
         self.room.sockets[self.key] = self.deliver
         self.room.access_changed.subscribe(self._on_access_changed)
-        self.room.arrive(self.key, actor_of(self.user))
+        self.room.presence.arrive(self.key, actor_of(self.user))
         return True
 
     def part(self) -> None:
         """Leave the room, whatever ended the connection."""
         self.room.access_changed.unsubscribe(self._on_access_changed)
         self.room.sockets.pop(self.key, None)
-        self.room.leave(self.key, self.user.id)
+        self.room.presence.leave(self.key, self.user.id)
         self.services.rooms.drop_if_empty(self.room.list_id)
 
     async def run(self) -> None:
@@ -221,8 +221,8 @@ class Connection:
                 results.append(None)
             except ValidationError as error:
                 op_id = entry.get('op_id') if isinstance(entry, dict) else None
-                results.append(_rejected(str(op_id) if op_id is not None else '?', 'invalid',
-                                         validation_sentence(error)))
+                results.append(OpResult.rejected(str(op_id) if op_id is not None else '?', 'invalid',
+                                                 validation_sentence(error)).wire())
         version = self.room.version
         if valid:
             applied, version = await self._apply(valid)
@@ -233,20 +233,20 @@ class Connection:
     async def _apply(self, ops: list[Op]) -> tuple[list[dict[str, Any]], int]:
         if self.role is None or not can(self.role, Action.edit_items):
             detail = 'Your role on this list is viewer: you can look, not change.'
-            return [_rejected(op.op_id, 'forbidden', detail) for op in ops], self.room.version
+            return [OpResult.rejected(op.op_id, 'forbidden', detail).wire() for op in ops], self.room.version
         # shielded: a change that commits must also be published, even if this connection ends meanwhile
         work = asyncio.ensure_future(self.services.ops.apply(self.room.list_id, ops, user=self.user))
         work.add_done_callback(lambda task: task.cancelled() or task.exception())  # retrieved, even if we are gone
         try:
-            outcome = await asyncio.shield(work)
+            batch = await asyncio.shield(work)
         except DomainError as error:
-            return [_rejected(op.op_id, error.code, error.detail) for op in ops], self.room.version
-        return [r.wire() for r in outcome.results], outcome.version
+            return [OpResult.rejected(op.op_id, error.code, error.detail).wire() for op in ops], self.room.version
+        return [r.wire() for r in batch.results], batch.version
 
     def _on_focus(self, item_id: Any) -> None:
         if item_id is not None and (not isinstance(item_id, str) or item_id not in self.room.entities['items']):
             return  # not an item of this list (or gone meanwhile): nothing to show
-        self.room.focus(self.key, self.user.id, item_id)
+        self.room.presence.focus(self.key, self.user.id, item_id)
 
     def _error(self, code: str, detail: str) -> None:
         self.send({'type': 'error', 'code': code, 'detail': detail})
@@ -272,7 +272,3 @@ class Connection:
 
 def _encode(message: dict[str, Any]) -> str:
     return json.dumps(message, separators=(',', ':'))
-
-
-def _rejected(op_id: str, code: str, detail: str) -> dict[str, Any]:
-    return {'op_id': op_id, 'status': 'rejected', 'code': code, 'detail': detail}

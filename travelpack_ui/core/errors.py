@@ -54,3 +54,15 @@ class TooMany(DomainError):
 # how a rejected op's code maps to an HTTP status when it came through a single-entity REST call
 STATUS_OF_CODE = {'deleted': 404, 'not_found': 404, 'list_full': 409, 'id_in_use': 409, 'invalid': 422,
                   'forbidden': 403}
+
+
+class Rejected(DomainError):
+    """This op is refused (API.md's `rejected`, with its `code`).
+
+    In a batch it becomes that op's answer and the rest goes on; alone, as a single-entity REST call, it reaches
+    the API's edge, where its code decides the status.
+    """
+
+    def __init__(self, code: str, detail: str) -> None:
+        super().__init__(detail, code=code)
+        self.status = STATUS_OF_CODE.get(code, 422)

@@ -31,9 +31,14 @@ class RateLimiter:
 
 
 class TokenBucket:
-    """A burst of `burst` messages, refilled at `rate` per second (one per WebSocket connection)."""
+    """A burst of `burst` tokens, refilled at `rate` per second.
 
-    def __init__(self, burst: int, rate: float, *, clock: Callable[[], float] = time.monotonic) -> None:
+    `take` is the plain limiter (one per WebSocket message). `spend` lets a caller go into debt, down to
+    `-burst`, for work it cannot refuse: a room's coalescer counts every change it pushes that way, so a burst
+    keeps the bucket empty for as long as it lasts, and `full` tells when the rate has really dropped.
+    """
+
+    def __init__(self, burst: float, rate: float, *, clock: Callable[[], float] = time.monotonic) -> None:
         self.burst = burst
         self.rate = rate
         self.clock = clock
@@ -41,10 +46,27 @@ class TokenBucket:
         self.stamp = clock()
 
     def take(self) -> bool:
-        now = self.clock()
-        self.tokens = min(self.burst, self.tokens + (now - self.stamp) * self.rate)
-        self.stamp = now
+        """Spend one token if there is one; False (and nothing spent) if not."""
+        self.refill()
         if self.tokens < 1:
             return False
         self.tokens -= 1
         return True
+
+    def refill(self) -> None:
+        """Add what the time since the last call earned, up to `burst`."""
+        now = self.clock()
+        self.tokens = min(self.burst, self.tokens + (now - self.stamp) * self.rate)
+        self.stamp = now
+
+    def spend(self, count: float) -> None:
+        """Spend `count` tokens whether or not they are there (call `refill` first); the debt stops at `-burst`."""
+        self.tokens = max(-self.burst, self.tokens - count)
+
+    @property
+    def full(self) -> bool:
+        return self.tokens >= self.burst
+
+    @property
+    def in_debt(self) -> bool:
+        return self.tokens < 0

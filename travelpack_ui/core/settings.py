@@ -7,6 +7,8 @@ from urllib.parse import urlsplit
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from models import ITEMS_PER_LIST_MAX
+
 LOOPBACK_HOSTS = ('localhost', '127.0.0.1', '[::1]')
 
 
@@ -49,6 +51,7 @@ class Settings(BaseSettings):
     bin_days: int = 30
     burst_window_s: float = Field(default=0.25, description='while a burst lasts, tabs get one push per window')
     presence_interval_s: float = Field(default=0.5, description='at most one presence message per window')
+    items_per_list_max: int = Field(default=ITEMS_PER_LIST_MAX, ge=1, description="the contract's item limit")
 
     @property
     def resolved_database_url(self) -> str:

@@ -1,7 +1,7 @@
 """Applying one op inside an open write transaction: validation, the conflict rule, versions, activity.
 
-`OpApplier.apply` either returns the changes it made or raises `Rejected`; the caller wraps each op in a
-savepoint, so a rejected op leaves nothing behind and the rest of the batch goes on.
+`OpApplier.apply` either returns the changes it made or raises `Rejected` (core/errors.py); the caller wraps each
+op in a savepoint, so a rejected op leaves nothing behind and the rest of the batch goes on.
 """
 import uuid
 from dataclasses import dataclass, field
@@ -13,30 +13,20 @@ from sqlmodel import Session, func, select
 from models import (
     CREATE_PAYLOADS,
     ENTITY_TABLES,
-    ITEMS_PER_LIST_MAX,
     UPDATE_PAYLOADS,
-    Activity,
     Audited,
     Item,
     Op,
     PackingList,
     User,
-    activity_entry,
     find_conflicts,
     iso,
     utcnow,
     validation_sentence,
 )
-from models.common import aware
-
-COLLAPSE_SECONDS = 60
-
-
-class Rejected(Exception):
-    def __init__(self, code: str, detail: str) -> None:
-        super().__init__(detail)
-        self.code = code
-        self.detail = detail
+from models.lists import Payload
+from travelpack_ui.core.errors import Rejected
+from travelpack_ui.lists.activity import record_activity
 
 
 @dataclass
@@ -67,10 +57,11 @@ def actor_of(user: User) -> dict[str, Any]:
 class OpApplier:
     """Applies ops to one list within one session; `changes` collects what to publish after commit."""
 
-    def __init__(self, session: Session, plist: PackingList, user: User) -> None:
+    def __init__(self, session: Session, plist: PackingList, user: User, *, items_max: int) -> None:
         self.session = session
         self.plist = plist
         self.user = user
+        self.items_max = items_max
         self.actor = actor_of(user)
         self.changes: list[Change] = []
         self._last_conflicts: list[dict[str, Any]] = []
@@ -100,12 +91,12 @@ class OpApplier:
             raise Rejected('invalid', 'id: must be a UUID') from None
         if self.session.get(table, entity_id) is not None:
             raise Rejected('id_in_use', f'The id {entity_id} is already in use.')
-        if kind == 'item' and self._live_items() >= ITEMS_PER_LIST_MAX:
-            raise Rejected('list_full', f'This list already has {ITEMS_PER_LIST_MAX} items, the most a list can hold.')
+        self._check_room_for_an_item(kind)
         self._check_references(fields)
         if fields.get('position') is None:
             fields['position'] = self._next_position(table)
-        entity = table(id=entity_id, list_id=self.plist.id, created_by=self.user.id, **fields)
+        # every entity table has id and list_id; Audited, their common base, does not declare them
+        entity = table(id=entity_id, list_id=self.plist.id, created_by=self.user.id, **fields)[call-arg]
         self.session.add(entity)
         self._stamp(entity, list(table.EDITABLE), created=True)
         self._record(op, kind, entity, before={}, after=self._values(entity, table.EDITABLE))
@@ -150,8 +141,7 @@ class OpApplier:
     def _restore(self, entity: Audited, op: Op, kind: str) -> dict[str, Any]:
         if entity.deleted_at is None:
             return entity.public()
-        if kind == 'item' and self._live_items() >= ITEMS_PER_LIST_MAX:
-            raise Rejected('list_full', f'This list already has {ITEMS_PER_LIST_MAX} items, the most a list can hold.')
+        self._check_room_for_an_item(kind)
         if isinstance(entity, Item):
             for name in ('category_id', 'bag_id', 'traveler_id'):
                 target = getattr(entity, name)
@@ -177,7 +167,7 @@ class OpApplier:
         name = getattr(entity, 'name', kind)
         return Rejected('deleted', f'{who} removed {name}.')
 
-    def _validated(self, payload: type, raw: dict[str, Any], *, create: bool) -> dict[str, Any]:
+    def _validated(self, payload: type[Payload], raw: dict[str, Any], *, create: bool) -> dict[str, Any]:
         try:
             fields = payload.fields_set_in(raw)
         except ValidationError as error:
@@ -185,6 +175,11 @@ class OpApplier:
         if not create and not fields:
             raise Rejected('invalid', 'fields: name at least one field to change')
         return fields
+
+    def _check_room_for_an_item(self, kind: str) -> None:
+        """Creating or restoring an item needs the list below its limit (2,000 by the contract; a setting)."""
+        if kind == 'item' and self._live_items() >= self.items_max:
+            raise Rejected('list_full', f'This list already has {self.items_max} items, the most a list can hold.')
 
     def _check_references(self, fields: dict[str, Any]) -> None:
         for name in ('category_id', 'bag_id', 'traveler_id'):
@@ -238,46 +233,9 @@ class OpApplier:
 
     def _record(self, op: Op, kind: str, entity: Audited, *, before: dict[str, Any], after: dict[str, Any],
                 conflicts: list[dict[str, Any]] | None = None) -> None:
-        activity = self._activity(op.type, entity, before, after)
+        activity = record_activity(self.session, self.plist, self.user, op.type, entity, before=before, after=after)
         self.changes.append(Change(self.plist.id, self.plist.version, op.type, entity.public(), self.actor,
                                    conflicts or None, op.op_id, activity))
-
-    def _activity(self, op_type: str, entity: Audited, before: dict[str, Any], after: dict[str, Any]) -> dict:
-        context = self._context(entity, after)
-        before, after = _jsonable(before), _jsonable(after)
-        last = self.session.exec(select(Activity).where(Activity.list_id == self.plist.id)
-                                 .order_by(Activity.id.desc()).limit(1)).first()  # type: ignore[union-attr]
-        now = utcnow()
-        if (op_type.endswith('.update') and last is not None and last.op == op_type
-                and last.actor_id == self.user.id and last.entity_id == entity.id  # type: ignore[attr-defined]
-                and (now - aware(last.at)).total_seconds() < COLLAPSE_SECONDS):
-            merged_after = {**last.after, **after}
-            merged_before = {**before, **last.before}
-            last.after, last.before, last.at = merged_after, merged_before, now
-            last.context = {**last.context, **context}
-            last.list_version = self.plist.version
-            self.session.add(last)
-            self.session.flush()
-            return {**activity_entry(last, self.user), 'collapsed': True}
-        activity = Activity(list_id=self.plist.id, actor_id=self.user.id, at=now, op=op_type,
-                            entity_id=entity.id, entity_name=getattr(entity, 'name', '') or '',  # type: ignore
-                            before=before, after=after, context=context, list_version=self.plist.version)
-        self.session.add(activity)
-        self.session.flush()
-        return {**activity_entry(activity, self.user), 'collapsed': False}
-
-    def _context(self, entity: Audited, after: dict[str, Any]) -> dict[str, Any]:
-        """Names an activity sentence needs, as they were at the time."""
-        context: dict[str, Any] = {}
-        if isinstance(entity, Item):
-            context['quantity'] = entity.quantity
-            for name in ('category_id', 'bag_id', 'traveler_id'):
-                target = getattr(entity, name)
-                if (target and name in after) or (name == 'category_id' and target):
-                    found = self.session.get(ENTITY_TABLES[name.removesuffix('_id')], target)
-                    if found is not None:
-                        context[name.removesuffix('_id')] = found.name  # type: ignore[attr-defined]
-        return context
 
     def _conflict_public(self, conflict: dict[str, Any]) -> dict[str, Any]:
         by = self.session.get(User, conflict['by'])
@@ -289,8 +247,4 @@ class OpApplier:
     @staticmethod
     def _values(entity: Audited, names: Any) -> dict[str, Any]:
         return {name: getattr(entity, name) for name in names}
-
-
-def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
-    return {k: v.isoformat() if hasattr(v, 'isoformat') else v for k, v in values.items()}
 

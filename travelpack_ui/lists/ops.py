@@ -10,17 +10,18 @@ from dataclasses import dataclass
 from nicegui import Event
 from sqlmodel import Session, select
 
-from models import Action, ListMember, Op, OpRecord, OpResult, PackingList, User, can
+from models import ITEMS_PER_LIST_MAX, Action, ListMember, Op, OpRecord, OpResult, PackingList, User, can
 from travelpack_ui.core.db import Database
-from travelpack_ui.core.errors import Forbidden, NotFound
+from travelpack_ui.core.errors import Forbidden, NotFound, Rejected
 from travelpack_ui.core.writer import Writer
-from travelpack_ui.lists.applier import Change, OpApplier, Rejected
+from travelpack_ui.lists.applier import Change, OpApplier
 
 log = logging.getLogger(__name__)
 
 
 @dataclass
-class Outcome:
+class BatchResult:
+    """What a batch of ops came to: one `OpResult` per op, the list's version after it, the changes to publish."""
     results: list[OpResult]
     version: int
     changes: list[Change]
@@ -29,19 +30,22 @@ class Outcome:
 class OpService:
     """Applies ops for a user; the only code that changes what is inside a list."""
 
-    def __init__(self, db: Database, writer: Writer) -> None:
+    def __init__(self, db: Database, writer: Writer, *, items_max: int = ITEMS_PER_LIST_MAX) -> None:
         self.db = db
         self.writer = writer
+        self.items_max = items_max
         self.changed: Event[list[Change]] = Event()
         """Committed changes of one transaction, in commit order (list id, version, op, entity, actor, conflicts)."""
 
-    async def apply(self, list_id: str, ops: list[Op], *, user: User) -> Outcome:
+    async def apply(self, list_id: str, ops: list[Op], *, user: User) -> BatchResult:
         """Apply `ops` in order; a rejected op does not stop the rest. Raises NotFound / Forbidden for the caller."""
-        outcome = await self.writer.run(lambda s: self._apply_all(s, list_id, ops, user.id),
-                                        lambda o: o.changes and self.changed.emit(o.changes))
-        return outcome
+        return await self.writer.run(lambda s: self._apply_all(s, list_id, ops, user.id), self._publish)
 
-    def _apply_all(self, session: Session, list_id: str, ops: list[Op], user_id: str) -> Outcome:
+    def _publish(self, batch: BatchResult) -> None:
+        if batch.changes:
+            self.changed.emit(batch.changes)
+
+    def _apply_all(self, session: Session, list_id: str, ops: list[Op], user_id: str) -> BatchResult:
         plist = session.exec(select(PackingList).where(PackingList.id == list_id).with_for_update()).first()
         member = session.get(ListMember, (list_id, user_id))
         user = session.get(User, user_id)
@@ -49,17 +53,16 @@ class OpService:
             raise NotFound('No such packing list.', code='not_found')
         if not can(member.role, Action.edit_items):
             raise Forbidden('Your role on this list is viewer: you can look, not change.', code='forbidden')
-        applier = OpApplier(session, plist, user)
+        applier = OpApplier(session, plist, user, items_max=self.items_max)
         results = [self._apply_one(session, applier, op, user_id, member.role) for op in ops]
-        return Outcome(results, plist.version, applier.changes)
+        return BatchResult(results, plist.version, applier.changes)
 
     def _apply_one(self, session: Session, applier: OpApplier, op: Op, user_id: str, role: str) -> OpResult:
         record = session.get(OpRecord, (user_id, op.op_id))
         if record is not None:
             return OpResult(**{**record.result, 'status': 'duplicate', 'op_id': op.op_id})
         if op.type == 'list.update' and not can(role, Action.edit_list):
-            result = OpResult(op_id=op.op_id, status='rejected', code='forbidden',
-                              detail='Your role may not change this list.')
+            result = OpResult.rejected(op.op_id, 'forbidden', 'Your role may not change this list.')
         else:
             savepoint = session.begin_nested()
             mark = len(applier.changes)
@@ -68,7 +71,7 @@ class OpService:
             except Rejected as rejection:
                 savepoint.rollback()
                 del applier.changes[mark:]
-                result = OpResult(op_id=op.op_id, status='rejected', code=rejection.code, detail=rejection.detail)
+                result = OpResult.rejected(op.op_id, rejection.code, rejection.detail)
             else:
                 savepoint.commit()
                 result = OpResult(op_id=op.op_id, status='conflict' if conflicts else 'applied', entity=entity,

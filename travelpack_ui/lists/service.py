@@ -91,7 +91,7 @@ class ListService:
             owner = self._owners(session, [list_id]).get(list_id)
             data['owner'] = owner
             for key, table in ENTITY_ORDER:
-                query = select(table).where(table.list_id == list_id, col(table.deleted_at).is_(None))  # type: ignore
+                query = select(table).where(table.list_id == list_id, col(table.deleted_at).is_(None))
                 data[key] = [e.public() for e in session.exec(query.order_by(table.position)).all()]  # type: ignore
         return data
 

@@ -1,16 +1,14 @@
 """Rooms: one per open list, shared by every tab and API socket that shows it.
 
-A room caches the list (no query per render), keeps who is here and what they focus, and pushes each committed
-change once to everyone: a single socket.io emit to a room that every tab of the list has joined (encoded once,
-whatever the number of tabs), and pre-encoded text to API sockets. Bursts are coalesced: pushes go out at once
-while changes are sparse, and at most a few times a second while a burst lasts.
+A room caches the list (no query per render) and pushes each committed change once to everyone: a single
+socket.io emit to a room that every tab of the list has joined (encoded once, whatever the number of tabs), and
+pre-encoded text to API sockets. When to push is the coalescer's call (live/coalescer.py), who is here is
+`Presence`'s (live/presence.py); the room does the sending for both.
 """
 import asyncio
 import json
 import logging
-import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from nicegui import Event, background_tasks, core
@@ -19,25 +17,15 @@ from travelpack_ui.core.writer import Writer
 from travelpack_ui.lists.applier import Change
 from travelpack_ui.lists.ops import OpService
 from travelpack_ui.lists.service import ListService
+from travelpack_ui.live.coalescer import Batch, Coalescer
+from travelpack_ui.live.presence import Presence
 
 log = logging.getLogger(__name__)
 
 DELTA_EVENT = 'tp_delta'
-BURST_TOKENS = 30.0  # changes pushed one by one before a burst is coalesced
-REFILL_PER_S = 25.0  # a steady rate below this is never coalesced (the 20 changes/s of the benchmarks)
 PRESENCE_EVENT = 'tp_presence'
-
-
-@dataclass
-class Presence:
-    """One user's presence in one room: their profile, how many tabs/sockets they have, what they focus."""
-    user: dict[str, Any]
-    connections: set[str] = field(default_factory=set)
-    focus: dict[str, str | None] = field(default_factory=dict)  # connection -> item id
-
-    def item_id(self) -> str | None:
-        return next((item for item in reversed(list(self.focus.values())) if item), None)
-
+ENTITY_KEYS = ('categories', 'bags', 'travelers', 'items')
+KEY_OF_KIND = {'item': 'items', 'category': 'categories', 'bag': 'bags', 'traveler': 'travelers'}
 
 SocketSender = Callable[[str], Awaitable[None]]
 
@@ -51,9 +39,9 @@ class Room:
         self.channel = f'tp-list-{list_id}'
         self.state = snapshot
         self.entities: dict[str, dict[str, dict[str, Any]]] = {
-            key: {e['id']: e for e in snapshot[key]} for key in ('categories', 'bags', 'travelers', 'items')}
+            key: {e['id']: e for e in snapshot[key]} for key in ENTITY_KEYS}
         self.version: int = snapshot['version']
-        self.presence: dict[str, Presence] = {}
+        self.presence = Presence(self._push_presence, interval=presence_interval)
         self.sockets: dict[str, SocketSender] = {}
         self.tabs: set[str] = set()
         self.pushed: Event[dict[str, Any]] = Event()
@@ -66,22 +54,12 @@ class Room:
         """The list's own fields changed (name, destination, dates): carries the list's state."""
         self.access_changed: Event[str] = Event()
         """Membership or the list's fate changed ('members' | 'deleted'): tabs and sockets re-check access."""
-        self._pending: list[dict[str, Any]] = []
-        self._pending_activity: list[dict[str, Any]] = []
-        self._pending_from = self.version
-        self._flush_handle: asyncio.TimerHandle | None = None
-        self._burst_window = burst_window
-        self._tokens = BURST_TOKENS
-        self._stamp = time.monotonic()
-        self._bursting = False
-        self._presence_interval = presence_interval
-        self._presence_due: asyncio.TimerHandle | None = None
-        self._presence_last = 0.0
+        self._coalescer = Coalescer(self.version, self._push_batch, window=burst_window)
 
     # --- the list ------------------------------------------------------------------------------------------------
 
     def snapshot(self) -> dict[str, Any]:
-        data = {k: v for k, v in self.state.items() if k not in ('categories', 'bags', 'travelers', 'items')}
+        data = {k: v for k, v in self.state.items() if k not in ENTITY_KEYS}
         data['version'] = self.version
         for key, entities in self.entities.items():
             data[key] = sorted(entities.values(), key=lambda e: e.get('position', 0))
@@ -89,18 +67,14 @@ class Room:
 
     def publish(self, changes: list[Change]) -> None:
         """Take committed changes into the cache and schedule their push (coalesced under bursts)."""
-        fresh = 0
+        fresh = []
         for change in changes:
             if change.version <= self.version:
                 continue
-            fresh += 1
             self._apply(change)
             self.version = change.version
-            self._pending.append(change.wire())
-            if change.activity:
-                self._pending_activity.append(change.activity)
-        if fresh:
-            self._schedule_flush(fresh)
+            fresh.append(change)
+        self._coalescer.add(fresh)
 
     def _apply(self, change: Change) -> None:
         kind = change.op.split('.')[0]
@@ -110,108 +84,44 @@ class Room:
             self.state.update({k: v for k, v in change.entity.items() if k not in ('role', 'owner')})
             self.list_updated.emit(self.state)
             return
-        bucket = self.entities[{'item': 'items', 'category': 'categories', 'bag': 'bags',
-                                'traveler': 'travelers'}[kind]]
+        bucket = self.entities[KEY_OF_KIND[kind]]
         if change.entity.get('deleted'):
             bucket.pop(change.entity['id'], None)
         else:
             bucket[change.entity['id']] = change.entity
 
-    def _schedule_flush(self, count: int) -> None:
-        """Push at once while changes are sparse; while they come faster than the bucket refills, every
-        `burst_window` seconds. Every change spends a token, pushed at once or not, so a sustained burst stays a
-        burst until the rate really drops (hysteresis: the bucket must refill completely)."""
-        now = time.monotonic()
-        self._tokens = min(BURST_TOKENS, self._tokens + (now - self._stamp) * REFILL_PER_S)
-        self._stamp = now
-        if self._bursting and self._tokens >= BURST_TOKENS:
-            self._bursting = False
-        self._tokens = max(-BURST_TOKENS, self._tokens - count)
-        if self._tokens < 0:
-            self._bursting = True
-        if self._flush_handle is not None:
-            return
-        loop = asyncio.get_running_loop()
-        if self._bursting:
-            self._flush_handle = loop.call_later(self._burst_window, self._flush)
-        else:
-            self._flush_handle = loop.call_soon(self._flush)
+    # --- sending -------------------------------------------------------------------------------------------------
 
-    def _flush(self) -> None:
-        self._flush_handle = None
-        if not self._pending:
-            return
-        message = {'list_id': self.list_id, 'from_version': self._pending_from, 'version': self.version,
-                   'changes': self._pending}
-        self._pending, self._pending_from = [], self.version
-        if self.tabs:
-            background_tasks.create(core.sio.emit(DELTA_EVENT, message, room=self.channel), name='room delta')
-        if self.sockets:
-            texts = [json.dumps(change, separators=(',', ':')) for change in message['changes']]
-            for send in list(self.sockets.values()):
-                for text in texts:
-                    background_tasks.create(send(text), name='room socket send')
+    def _push_batch(self, batch: Batch) -> None:
+        message = {'list_id': self.list_id, 'from_version': batch.from_version, 'version': batch.version,
+                   'changes': batch.changes}
+        self._fan_out(DELTA_EVENT, message, lambda: [_encode(change) for change in batch.changes], 'room delta')
         self.pushed.emit(message)
-        if self._pending_activity:
-            entries, self._pending_activity = self._pending_activity, []
-            self.activity_pushed.emit(entries)
+        if batch.activity:
+            self.activity_pushed.emit(batch.activity)
 
-    # --- who is here ---------------------------------------------------------------------------------------------
-
-    def arrive(self, connection: str, user: dict[str, Any]) -> None:
-        presence = self.presence.setdefault(user['id'], Presence(user=user))
-        presence.connections.add(connection)
-        self._presence_changed()
-
-    def leave(self, connection: str, user_id: str) -> None:
-        presence = self.presence.get(user_id)
-        if presence is None:
-            return
-        presence.connections.discard(connection)
-        presence.focus.pop(connection, None)
-        if not presence.connections:
-            del self.presence[user_id]
-        self._presence_changed()
-
-    def focus(self, connection: str, user_id: str, item_id: str | None) -> None:
-        presence = self.presence.get(user_id)
-        if presence is None or presence.focus.get(connection) == item_id:
-            return
-        presence.focus[connection] = item_id
-        self._presence_changed()
-
-    def users(self) -> list[dict[str, Any]]:
-        return [{**p.user, 'item_id': p.item_id()} for p in self.presence.values()]
-
-    def _presence_changed(self) -> None:
-        """Throttled: one presence message per interval for everyone, so presence costs O(connections)."""
-        if self._presence_due is not None:
-            return
-        loop = asyncio.get_running_loop()
-        wait = max(0.0, self._presence_last + self._presence_interval - time.monotonic())
-        self._presence_due = loop.call_later(wait, self._push_presence)
-
-    def _push_presence(self) -> None:
-        self._presence_due = None
-        self._presence_last = time.monotonic()
-        users = self.users()
+    def _push_presence(self, users: list[dict[str, Any]]) -> None:
         message = {'list_id': self.list_id, 'users': users}
-        if self.tabs:
-            background_tasks.create(core.sio.emit(PRESENCE_EVENT, message, room=self.channel), name='presence')
-        if self.sockets:
-            text = json.dumps({'type': 'presence', 'users': users}, separators=(',', ':'))
-            for send in list(self.sockets.values()):
-                background_tasks.create(send(text), name='presence socket send')
+        self._fan_out(PRESENCE_EVENT, message, lambda: [_encode({'type': 'presence', 'users': users})], 'presence')
         self.presence_pushed.emit(users)
+
+    def _fan_out(self, event: str, message: dict[str, Any], texts: Callable[[], list[str]], name: str) -> None:
+        """One socket.io emit for every tab; the same content as text, encoded once, to each API socket."""
+        if self.tabs:
+            background_tasks.create(core.sio.emit(event, message, room=self.channel), name=name)
+        if self.sockets:
+            encoded = texts()
+            for send in list(self.sockets.values()):
+                for text in encoded:
+                    background_tasks.create(send(text), name=f'{name} socket send')
 
     @property
     def is_empty(self) -> bool:
         return not self.tabs and not self.sockets
 
     def close(self) -> None:
-        for handle in (self._flush_handle, self._presence_due):
-            if handle is not None:
-                handle.cancel()
+        self._coalescer.close()
+        self.presence.close()
 
 
 class Rooms:
@@ -266,3 +176,7 @@ class Rooms:
     def _on_lifecycle(self, list_id: str, what: str) -> None:
         if room := self.rooms.get(list_id):
             room.access_changed.emit(what)
+
+
+def _encode(message: dict[str, Any]) -> str:
+    return json.dumps(message, separators=(',', ':'))

@@ -9,7 +9,7 @@ from typing import Any
 from nicegui import Client, background_tasks, core, ui
 from pydantic import ValidationError
 
-from models import Action, Op, User, can, inverse, new_id, validation_sentence
+from models import Action, Op, OpResult, User, can, inverse, new_id, validation_sentence
 from travelpack_ui.components.item_table import ItemTable
 from travelpack_ui.core.errors import DomainError
 from travelpack_ui.lists.applier import actor_of
@@ -49,15 +49,17 @@ class ListTab:
         self.role = self.services.lists.role_of(self.room.list_id, self.user.id)
         if self.role is None:
             self._end('You no longer have access to this list.')
-            results = [_rejected(op.op_id, 'not_found', 'You no longer have access to this list.') for op in ops]
+            results = [OpResult.rejected(op.op_id, 'not_found', 'You no longer have access to this list.').wire()
+                       for op in ops]
         elif not can(self.role, Action.edit_items):
-            results = [_rejected(op.op_id, 'forbidden', 'Viewers cannot change this list.') for op in ops]
+            results = [OpResult.rejected(op.op_id, 'forbidden', 'Viewers cannot change this list.').wire()
+                       for op in ops]
         else:
             try:
-                outcome = await self.services.ops.apply(self.room.list_id, ops, user=self.user)
-                results = [r.wire() for r in outcome.results]
+                batch = await self.services.ops.apply(self.room.list_id, ops, user=self.user)
+                results = [r.wire() for r in batch.results]
             except DomainError as error:
-                results = [_rejected(op.op_id, error.code, error.detail) for op in ops]
+                results = [OpResult.rejected(op.op_id, error.code, error.detail).wire() for op in ops]
         self.table.ack(results)
         return results
 
@@ -85,7 +87,7 @@ class ListTab:
                 ops.append(Op.model_validate(item))
             except ValidationError as error:
                 op_id = item.get('op_id') if isinstance(item, dict) else None
-                invalid.append(_rejected(str(op_id or '?'), 'invalid', validation_sentence(error)))
+                invalid.append(OpResult.rejected(str(op_id or '?'), 'invalid', validation_sentence(error)).wire())
         if invalid:
             self.table.ack(invalid)
         if ops:
@@ -115,7 +117,7 @@ class ListTab:
         if item_id is not None and (not isinstance(item_id, str) or item_id not in self.room.entities['items']):
             return
         if not self.ended:
-            self.room.focus(self.key, self.user.id, item_id)
+            self.room.presence.focus(self.key, self.user.id, item_id)
 
     async def _on_connect(self) -> None:
         if not self._still_allowed():  # a reconnect after access ended must not re-join the list's updates
@@ -124,14 +126,14 @@ class ListTab:
             if not socket_id.startswith('test-'):
                 await core.sio.enter_room(socket_id, self.room.channel)
         self.room.tabs.add(self.key)
-        self.room.arrive(self.key, actor_of(self.user))
+        self.room.presence.arrive(self.key, actor_of(self.user))
         self.table.forget_rows()
 
     def _on_disconnect(self) -> None:
-        self.room.leave(self.key, self.user.id)  # away; a reconnect brings them back
+        self.room.presence.leave(self.key, self.user.id)  # away; a reconnect brings them back
 
     def _on_delete(self) -> None:
-        self.room.leave(self.key, self.user.id)
+        self.room.presence.leave(self.key, self.user.id)
         self.room.tabs.discard(self.key)
         self.room.access_changed.unsubscribe(self._on_access_changed)
         self.services.rooms.drop_if_empty(self.room.list_id)
@@ -152,12 +154,8 @@ class ListTab:
         for socket_id in list(self.client._socket_to_document_id):
             if not socket_id.startswith('test-'):
                 background_tasks.create(core.sio.leave_room(socket_id, self.room.channel), name='leave room')
-        self.room.leave(self.key, self.user.id)
+        self.room.presence.leave(self.key, self.user.id)
         self.room.tabs.discard(self.key)
         self.table.notify_ended(message)
         with self.client:
             ui.notify(message, type='warning')
-
-
-def _rejected(op_id: str, code: str, detail: str) -> dict[str, Any]:
-    return {'op_id': op_id, 'status': 'rejected', 'code': code, 'detail': detail}

@@ -1,0 +1,59 @@
+"""Activity rows for the feed, written inside the op's transaction: who changed what, before and after.
+
+A burst of one person's updates to one item (typing a name, stepping a quantity) would flood the feed, so an
+update within `COLLAPSE_SECONDS` of that person's last update to the same item, if nothing else happened in the
+list meanwhile, merges into that row instead of adding one.
+"""
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from models import ENTITY_TABLES, Activity, Audited, Item, PackingList, User, activity_entry, utcnow
+from models.common import aware
+
+COLLAPSE_SECONDS = 60
+
+
+def record_activity(session: Session, plist: PackingList, user: User, op_type: str, entity: Audited, *,
+                    before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+    """Add (or collapse into the last) activity row; the feed entry to push, marked `collapsed` if it merged."""
+    context = _context(session, entity, after)
+    before, after = _jsonable(before), _jsonable(after)
+    last = session.exec(select(Activity).where(Activity.list_id == plist.id)
+                        .order_by(col(Activity.id).desc()).limit(1)).first()
+    now = utcnow()
+    if (op_type.endswith('.update') and last is not None and last.op == op_type
+            and last.actor_id == user.id and last.entity_id == entity.id  # type: ignore[attr-defined]
+            and (now - aware(last.at)).total_seconds() < COLLAPSE_SECONDS):
+        merged_after = {**last.after, **after}
+        merged_before = {**before, **last.before}
+        last.after, last.before, last.at = merged_after, merged_before, now
+        last.context = {**last.context, **context}
+        last.list_version = plist.version
+        session.add(last)
+        session.flush()
+        return {**activity_entry(last, user), 'collapsed': True}
+    activity = Activity(list_id=plist.id, actor_id=user.id, at=now, op=op_type,
+                        entity_id=entity.id, entity_name=getattr(entity, 'name', '') or '',  # type: ignore
+                        before=before, after=after, context=context, list_version=plist.version)
+    session.add(activity)
+    session.flush()
+    return {**activity_entry(activity, user), 'collapsed': False}
+
+
+def _context(session: Session, entity: Audited, after: dict[str, Any]) -> dict[str, Any]:
+    """Names an activity sentence needs, as they were at the time."""
+    context: dict[str, Any] = {}
+    if isinstance(entity, Item):
+        context['quantity'] = entity.quantity
+        for name in ('category_id', 'bag_id', 'traveler_id'):
+            target = getattr(entity, name)
+            if (target and name in after) or (name == 'category_id' and target):
+                found = session.get(ENTITY_TABLES[name.removesuffix('_id')], target)
+                if found is not None:
+                    context[name.removesuffix('_id')] = found.name  # type: ignore[attr-defined]
+    return context
+
+
+def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: v.isoformat() if hasattr(v, 'isoformat') else v for k, v in values.items()}

@@ -1,0 +1,73 @@
+"""Who is in one room and which item each of them focuses, told to everyone at most once per interval.
+
+Presence changes with every tab that opens, drops or moves its focus; pushing each change to every connection
+would cost O(connections²). One message per interval for everyone keeps it O(connections).
+"""
+import asyncio
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class Visitor:
+    """One user in one room: their profile, their tabs and sockets, and what each of those focuses."""
+    user: dict[str, Any]
+    connections: set[str] = field(default_factory=set)
+    focus: dict[str, str | None] = field(default_factory=dict)  # connection -> item id
+
+    def item_id(self) -> str | None:
+        return next((item for item in reversed(list(self.focus.values())) if item), None)
+
+
+class Presence:
+    """The visitors of one room; calls `push` with `users()` after changes, throttled to one call per interval."""
+
+    def __init__(self, push: Callable[[list[dict[str, Any]]], None], *, interval: float) -> None:
+        self.visitors: dict[str, Visitor] = {}
+        self._push = push
+        self._interval = interval
+        self._due: asyncio.TimerHandle | None = None
+        self._last = 0.0
+
+    def arrive(self, connection: str, user: dict[str, Any]) -> None:
+        visitor = self.visitors.setdefault(user['id'], Visitor(user=user))
+        visitor.connections.add(connection)
+        self._changed()
+
+    def leave(self, connection: str, user_id: str) -> None:
+        visitor = self.visitors.get(user_id)
+        if visitor is None:
+            return
+        visitor.connections.discard(connection)
+        visitor.focus.pop(connection, None)
+        if not visitor.connections:
+            del self.visitors[user_id]
+        self._changed()
+
+    def focus(self, connection: str, user_id: str, item_id: str | None) -> None:
+        visitor = self.visitors.get(user_id)
+        if visitor is None or visitor.focus.get(connection) == item_id:
+            return
+        visitor.focus[connection] = item_id
+        self._changed()
+
+    def users(self) -> list[dict[str, Any]]:
+        """Everyone here once, however many tabs they have, with the item they focus last."""
+        return [{**v.user, 'item_id': v.item_id()} for v in self.visitors.values()]
+
+    def close(self) -> None:
+        if self._due is not None:
+            self._due.cancel()
+
+    def _changed(self) -> None:
+        if self._due is not None:
+            return
+        wait = max(0.0, self._last + self._interval - time.monotonic())
+        self._due = asyncio.get_running_loop().call_later(wait, self._send)
+
+    def _send(self) -> None:
+        self._due = None
+        self._last = time.monotonic()
+        self._push(self.users())
