@@ -95,8 +95,7 @@ class OpApplier:
         self._check_references(fields)
         if fields.get('position') is None:
             fields['position'] = self._next_position(table)
-        # every entity table has id and list_id; Audited, their common base, does not declare them
-        entity = table(id=entity_id, list_id=self.plist.id, created_by=self.user.id, **fields)[call-arg]
+        entity = table(id=entity_id, list_id=self.plist.id, created_by=self.user.id, **fields)
         self.session.add(entity)
         self._stamp(entity, list(table.EDITABLE), created=True)
         self._record(op, kind, entity, before={}, after=self._values(entity, table.EDITABLE))
