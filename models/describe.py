@@ -32,47 +32,85 @@ def describe(activity: Activity, actor_name: str) -> str:
 
 
 _VERB_WORDS = {'create': 'added', 'update': 'changed', 'delete': 'removed', 'restore': 'restored'}
+# the order clauses of a collapsed burst are told in: what the item is called first, then how many, then the rest
+ITEM_FIELDS = ('name', 'quantity', 'packed', 'category_id', 'bag_id', 'traveler_id', 'weight_grams', 'notes')
+
+
+def changed_fields(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
+    """The fields whose value differs: a burst that put a field back (pack, then unpack) did not change it."""
+    return [name for name in after if before.get(name) != after[name]]
 
 
 def _item_change(activity: Activity, name: str) -> str:
+    """What happened to an item, naming every field a collapsed burst changed ("set Sunscreen to 3 and moved it
+    to Clothes"), so that a digest or notification made of these sentences says what it is about."""
     before, after, context = activity.before, activity.after, activity.context
-    changed = [f for f in after if before.get(f) != after[f]]
+    changed = changed_fields(before, after)
     if not changed:
         return f'edited {name}'
     if changed == ['packed'] or set(changed) == {'packed', 'position'}:
-        quantity = context.get('quantity', 1)
-        label = f'{quantity} × {name}' if quantity and quantity > 1 else name
-        return f'packed {label}' if after['packed'] else f'unpacked {label}'
-    if len(changed) > 1 and not set(changed) <= {'position'}:
-        changed = [f for f in changed if f != 'position']
-    if len(changed) > 1:
-        return f'edited {name}'
-    field = changed[0]
+        return _item_clause('packed', before, after, context, name)
+    if changed == ['position']:
+        return f'reordered {name}'
+    changed = [f for f in changed if f != 'position']  # moving in the list is a detail next to a real change
+    if changed == ['quantity']:
+        return f'set the quantity of {name} to {_show(after["quantity"])}'
+    ordered = [f for f in ITEM_FIELDS if f in changed] + [f for f in changed if f not in ITEM_FIELDS]
+    clauses = [_item_clause(field, before, after, context, name if i == 0 else None)
+               for i, field in enumerate(ordered)]
+    return _join(clauses)
+
+
+def _item_clause(field: str, before: dict[str, Any], after: dict[str, Any], context: dict[str, Any],
+                 name: str | None) -> str:
+    """One change to one item; `name` None means the item was already named in this sentence ("... and packed it")."""
+    it = name or 'it'
     value = after[field]
     if field == 'name':
-        return f'renamed {before.get("name")} to {value}'
-    if field == 'bag_id':
-        return f'moved {name} to the {context["bag"]} bag' if value else f'took {name} out of its bag'
+        return f'renamed {before.get("name")} to {value}' if name else f'renamed it to {value}'
+    if field == 'quantity':
+        return f'set {name} to {_show(value)}' if name else f'set the quantity to {_show(value)}'
+    if field == 'packed':
+        quantity = context.get('quantity', 1)
+        label = (f'{quantity} × {name}' if isinstance(quantity, int) and quantity > 1 else name) if name else 'it'
+        return f'packed {label}' if value else f'unpacked {label}'
     if field == 'category_id':
-        return f'moved {name} to {context["category"]}' if value else f'moved {name} to Uncategorised'
+        return f'moved {it} to {context.get("category", "another category")}' if value \
+            else f'moved {it} to Uncategorised'
+    if field == 'bag_id':
+        return f'moved {it} to the {context.get("bag", "other")} bag' if value else f'took {it} out of its bag'
     if field == 'traveler_id':
-        return f'assigned {name} to {context["traveler"]}' if value else f'unassigned {name}'
+        return f'assigned {it} to {context.get("traveler", "someone")}' if value else f'unassigned {it}'
     if field == 'position':
-        return f'reordered {name}'
+        return f'reordered {it}'
     if field == 'notes':
-        return f'edited the notes of {name}'
+        return f'edited the notes of {name}' if name else 'edited its notes'
     if field == 'weight_grams':
-        return f'set the weight of {name} to {value} g' if value is not None else f'cleared the weight of {name}'
-    return f'set {FIELD_WORDS.get(field, field)} of {name} to {_show(value)}'
+        if value is None:
+            return f'cleared the weight of {name}' if name else 'cleared its weight'
+        return f'set the weight of {name} to {value} g' if name else f'set its weight to {value} g'
+    words = FIELD_WORDS.get(field, f'the {field.removesuffix("_id").replace("_", " ")}')
+    return f'set {words} of {name} to {_show(value)}' if name else f'set {words} to {_show(value)}'
 
 
 def _list_change(before: dict[str, Any], after: dict[str, Any]) -> str:
-    changed = [f for f in after if before.get(f) != after[f]]
-    if changed == ['name']:
-        return f'renamed the list to {after["name"]}'
-    if len(changed) == 1 and after[changed[0]] not in (None, ''):
-        return f'set {FIELD_WORDS.get(changed[0], changed[0])} to {_show(after[changed[0]])}'
-    return 'updated the trip details'
+    clauses = []
+    for field in changed_fields(before, after):
+        value = after[field]
+        if field == 'name':
+            clauses.append(f'renamed the list to {value}')
+        elif field == 'notes':
+            clauses.append('edited the notes' if value else 'cleared the notes')
+        elif value in (None, ''):
+            clauses.append(f'cleared {FIELD_WORDS.get(field, field)}')
+        else:
+            clauses.append(f'set {FIELD_WORDS.get(field, field)} to {_show(value)}')
+    return _join(clauses) if clauses else 'updated the trip details'
+
+
+def _join(clauses: list[str]) -> str:
+    """"a", "a and b", "a, b and c"."""
+    return clauses[0] if len(clauses) == 1 else ', '.join(clauses[:-1]) + ' and ' + clauses[-1]
 
 
 def _show(value: Any) -> str:

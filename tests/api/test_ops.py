@@ -166,3 +166,22 @@ async def test_a_burst_on_one_item_collapses_into_one_line(client, ana) -> None:
         await client.patch(f'{base}/items/{item["id"]}', json={'quantity': quantity}, headers=ana)
     feed = (await client.get(f'{base}/activity', headers=ana)).json()
     assert [e['summary'] for e in feed][:2] == ['ana set the quantity of Socks to 4', 'ana added Socks']
+
+
+async def test_a_collapsed_burst_says_what_changed_and_a_burst_that_undid_itself_leaves_no_line(client, ana) -> None:
+    plist = await create_list(client, ana)
+    base = f'/api/packing-lists/{plist["id"]}'
+    clothes = (await client.post(f'{base}/categories', json={'name': 'Clothes'}, headers=ana)).json()
+    item = (await client.post(f'{base}/items', json={'name': 'Sunscreen'}, headers=ana)).json()
+    for change in ({'packed': True}, {'packed': False}, {'quantity': 3}, {'category_id': clothes['id']}):
+        response = await client.patch(f'{base}/items/{item["id"]}', json=change, headers=ana)
+        assert response.status_code == 200, response.text
+    feed = (await client.get(f'{base}/activity', headers=ana)).json()
+    assert [e['summary'] for e in feed][:2] == ['ana set Sunscreen to 3 and moved it to Clothes', 'ana added Sunscreen']
+    assert feed[0]['before'] == {'quantity': 1, 'category_id': None}  # the packing cancelled out: not told
+
+    hat = (await client.post(f'{base}/items', json={'name': 'Hat'}, headers=ana)).json()
+    for change in ({'packed': True}, {'packed': False}):
+        await client.patch(f'{base}/items/{hat["id"]}', json=change, headers=ana)
+    feed = (await client.get(f'{base}/activity', headers=ana)).json()
+    assert [e['summary'] for e in feed][:2] == ['ana added Hat', 'ana set Sunscreen to 3 and moved it to Clothes']

@@ -71,3 +71,24 @@ def _row_text(button: ui.element) -> str:
     row = button.parent_slot.parent
     return ' '.join(str(getattr(e, 'text', '')) for e in row.descendants())
 
+
+
+async def test_an_open_feed_drops_the_line_of_a_burst_that_undid_itself(user: User, create_user,
+                                                                        mailbox: Mailbox) -> None:
+    ana, ben, list_id = await two_people_on_one_list(user, create_user, mailbox)
+    with ana:
+        toggle = ana.find(marker='activity-toggle').elements.pop()
+        assert isinstance(toggle, ui.expansion)
+        toggle.open()
+    table = ben.find(kind=ItemTable).elements.pop()
+    await trigger(ben, table, 'op', {'ops': [{'op_id': 'c', 'type': 'item.create', 'fields': {'name': 'Tent'}}]})
+    await ana.should_see('ben added Tent', retries=50)
+    tent = next(iter(services().lists.snapshot(list_id)['items']))['id']
+    await trigger(ben, table, 'op', {'ops': [{'op_id': 'p', 'type': 'item.update', 'id': tent,
+                                              'fields': {'packed': True}}]})
+    await ana.should_see('ben packed Tent', retries=50)
+    await trigger(ben, table, 'op', {'ops': [{'op_id': 'u', 'type': 'item.update', 'id': tent,
+                                              'fields': {'packed': False}}]})  # Ctrl+Z
+    await ana.should_not_see('ben packed Tent', retries=50)
+    await ana.should_not_see('ben edited Tent')
+    await ana.should_see('ben added Tent')

@@ -30,17 +30,25 @@ class activity_feed(ui.column):
         self._refresh_chrome(len(entries) >= SHOWN)
 
     def add(self, entries: list[dict[str, Any]]) -> None:
-        """New entries arrive oldest first; a collapsed burst updates its existing line."""
+        """New entries arrive oldest first; a collapsed burst updates its existing line, or takes it away when the
+        burst undid itself (`removed`: pack, then unpack)."""
         for entry in entries:
+            if entry.get('removed'):
+                self._remove(entry['id'])
+                continue
             if entry['id'] in self.labels:
                 self.labels[entry['id']].set_text(entry['summary'])
                 continue
             self._append(entry, first=True)
         while len(self.rows) > SHOWN * 4:
-            oldest = next(iter(self.rows))
-            self.rows.pop(oldest).delete()
-            self.labels.pop(oldest, None)
+            self._remove(next(iter(self.rows)))
         self._refresh_chrome(self.more.visible)
+
+    def _remove(self, entry_id: str) -> None:
+        row = self.rows.pop(entry_id, None)
+        self.labels.pop(entry_id, None)
+        if row is not None:
+            row.delete()
 
     def _append(self, entry: dict[str, Any], *, first: bool = False) -> None:
         with self.list:

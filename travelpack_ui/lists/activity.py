@@ -2,7 +2,10 @@
 
 A burst of one person's updates to one item (typing a name, stepping a quantity) would flood the feed, so an
 update within `COLLAPSE_SECONDS` of that person's last update to the same item, if nothing else happened in the
-list meanwhile, merges into that row instead of adding one.
+list meanwhile, merges into that row instead of adding one. The merged row keeps only the fields whose value
+really changed, so its sentence names them all ("Ana set Sunscreen to 3 and moved it to Clothes"); a burst that put
+everything back (pack, then unpack) changed nothing, and its row is deleted: the entry pushed then says `removed`,
+and open feeds drop the line.
 """
 from typing import Any
 
@@ -10,13 +13,15 @@ from sqlmodel import Session, col, select
 
 from models import ENTITY_TABLES, Activity, Audited, Item, PackingList, User, activity_entry, utcnow
 from models.common import aware
+from models.describe import changed_fields
 
 COLLAPSE_SECONDS = 60
 
 
 def record_activity(session: Session, plist: PackingList, user: User, op_type: str, entity: Audited, *,
                     before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
-    """Add (or collapse into the last) activity row; the feed entry to push, marked `collapsed` if it merged."""
+    """Add (or collapse into the last) activity row; the feed entry to push, marked `collapsed` if it merged and
+    `removed` if the merge left nothing changed (the row is gone)."""
     context = _context(session, entity, after)
     before, after = _jsonable(before), _jsonable(after)
     last = session.exec(select(Activity).where(Activity.list_id == plist.id)
@@ -25,9 +30,17 @@ def record_activity(session: Session, plist: PackingList, user: User, op_type: s
     if (op_type.endswith('.update') and last is not None and last.op == op_type
             and last.actor_id == user.id and last.entity_id == entity.id  # type: ignore[attr-defined]
             and (now - aware(last.at)).total_seconds() < COLLAPSE_SECONDS):
+        merged_before = {**before, **last.before}  # the value before the burst began
         merged_after = {**last.after, **after}
-        merged_before = {**before, **last.before}
-        last.after, last.before, last.at = merged_after, merged_before, now
+        kept = changed_fields(merged_before, merged_after)
+        if not kept:
+            entry = {**activity_entry(last, user), 'collapsed': True, 'removed': True}
+            session.delete(last)
+            session.flush()
+            return entry
+        last.before = {name: merged_before.get(name) for name in kept}
+        last.after = {name: merged_after[name] for name in kept}
+        last.at = now
         last.context = {**last.context, **context}
         last.list_version = plist.version
         session.add(last)
