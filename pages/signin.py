@@ -1,4 +1,8 @@
-"""Sign-in by emailed magic link, and sign-out."""
+"""Sign-in by emailed magic link, and sign-out.
+
+A link asked for on an invitation's or a share link's page joins that list when "Sign in" is pressed and opens it,
+so someone coming in through a link gets one mail and lands in the list.
+"""
 from fastapi.responses import RedirectResponse
 from nicegui import ui
 
@@ -39,7 +43,8 @@ def register(services: Services) -> None:
                     ui.notify(error.detail, type='negative')
                     return
                 sign_in(user)
-                ui.navigate.to(next_path)
+                # asked for on an invitation's or share link's page: joins that list and opens it
+                ui.navigate.to(await services.sharing.accepting.land(next_path, user=user))
             ui.button('Sign in', on_click=press).props('unelevated color=primary').mark('sign-in')
 
     @ui.page('/signout')
@@ -61,7 +66,7 @@ def sign_in_form(services: Services, *, next_path: str, title: str = 'Sign in to
         async def send() -> None:
             try:
                 await services.auth.request_magic_link(email.value, next_path=next_path,
-                                                       client_ip=_client_ip())
+                                                       client_ip=client_ip())
             except DomainError as error:
                 ui.notify(error.detail, type='negative')
                 return
@@ -70,6 +75,6 @@ def sign_in_form(services: Services, *, next_path: str, title: str = 'Sign in to
         ui.button('Email me a link', on_click=send).props('unelevated color=primary').mark('send-link')
 
 
-def _client_ip() -> str:
+def client_ip() -> str:
     request = ui.context.client.request
     return request.client.host if request is not None and request.client else ''

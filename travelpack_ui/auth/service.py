@@ -34,7 +34,7 @@ def safe_next(value: Any) -> str:
 
 
 class AuthService:
-    """Issues and checks every credential; the only code that creates accounts."""
+    """Issues and checks every credential; with `create_account`, the only code that creates accounts."""
 
     def __init__(self, settings: Settings, db: Database, writer: Writer, mailer: Mailer, accounts: Accounts) -> None:
         self.settings = settings
@@ -97,11 +97,7 @@ class AuthService:
             row = session.get(MagicToken, hashed)
             assert row is not None
             user = session.exec(select(User).where(User.email == row.email)).first()
-            if user is None:
-                user = User(email=row.email, display_name=row.email.split('@')[0][:200] or 'Traveler')
-                session.add(user)
-                session.flush()
-            return user, row.next_path
+            return user or create_account(session, row.email), row.next_path
         return await self.writer.run(work)
 
     # --- API credentials -----------------------------------------------------------------------------------------
@@ -178,6 +174,18 @@ class AuthService:
             row.revoked_at = utcnow()
             session.add(row)
         await self.writer.run(work)
+
+
+def create_account(session: Session, email: str) -> User:
+    """A new account for an address that has none, inside the caller's transaction.
+
+    Only a proven address gets one: a first magic-link sign-in, or pressing "Join" on an email invitation (the
+    invitation mail proved the address just as a sign-in mail does).
+    """
+    user = User(email=email, display_name=email.split('@')[0][:200] or 'Traveler')
+    session.add(user)
+    session.flush()
+    return user
 
 
 def _token_public(row: ApiToken) -> dict[str, Any]:
