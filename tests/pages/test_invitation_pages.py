@@ -1,8 +1,10 @@
 """One-click invitations in simulated browsers: a newcomer joins with the mail's link and one press; an address
 that has an account is never opened by the invitation alone; someone else signed in is told whose invitation it
 is and may switch; a used invitation says so and points members at the list."""
+import asyncio
 from urllib.parse import urlsplit
 
+import pytest
 from nicegui import app
 from nicegui.testing import User
 from sqlmodel import select
@@ -15,7 +17,8 @@ from tests.support.people import account
 from tests.support.sharing import accept, sharing, token_of
 from tests.support.waiting import eventually
 from travelpack_ui.components.item_table import ItemTable
-from travelpack_ui.sharing.accepting import ALREADY_ACCEPTED
+from travelpack_ui.core.errors import Forbidden
+from travelpack_ui.sharing.accepting import ALREADY_ACCEPTED, AccountExists, AlreadyAccepted
 
 
 async def invitation_for(user: User, mailbox: Mailbox, address: str, role: str = 'editor') -> tuple[str, str]:
@@ -138,3 +141,18 @@ async def test_a_used_invitation_says_so_and_points_members_at_the_list(user: Us
     assert again.json() == {'detail': ALREADY_ACCEPTED, 'code': 'gone'}
     with services().db.read() as session:
         assert session.exec(select(Invitation)).one().accepted_by == account('ben@example.com').id
+
+
+async def test_two_presses_at_once_make_one_account_and_one_member(user: User, mailbox: Mailbox) -> None:
+    list_id, invite_path = await invitation_for(user, mailbox, 'ben@example.com')
+    token = token_of(invite_path)
+    results = await asyncio.gather(sharing().accepting.join_as_invited(token),
+                                   sharing().accepting.join_as_invited(token), return_exceptions=True)
+    joined = [r for r in results if not isinstance(r, BaseException)]
+    refused = [r for r in results if isinstance(r, BaseException)]
+    assert len(joined) == 1 and len(refused) == 1
+    assert isinstance(refused[0], AccountExists | AlreadyAccepted)  # the second press signs in, or is told
+    assert role_of(list_id, 'ben@example.com') == 'editor'
+    link = await sharing().links.create(list_id, 'editor', user=account('ana@example.com'))
+    with pytest.raises(Forbidden):  # a share link is tied to no address: it never makes an account
+        await sharing().accepting.join_as_invited(token_of(link['url']))
