@@ -12,7 +12,6 @@ from tests.support.helpers import api_sign_in
 from tests.support.mailbox import Mailbox
 from tests.support.sharing import join
 
-PHONE = {'viewport': {'width': 375, 'height': 740}, 'is_mobile': True, 'has_touch': True, 'device_scale_factor': 2}
 STATUS_LINE_PX = 24  # kept free below the header for the page's connection status line
 TOUCH_PX = 44
 ITEMS = ['Passport', 'Phone charger', 'Toothbrush', 'Sunglasses', 'Swimsuit', 'Sandals', 'Rain jacket', 'Socks',
@@ -24,7 +23,9 @@ Box = dict[str, float]
 async def test_a_phone_shows_ten_items_under_a_header_that_never_overlaps(browser: Browser, server,
                                                                           mailbox: Mailbox) -> None:
     list_id = await a_shared_list_of_plain_items(server.base_url, mailbox)
-    ana_context, ben_context = await browser.new_context(**PHONE), await browser.new_context()
+    ana_context = await browser.new_context(viewport={'width': 375, 'height': 740}, is_mobile=True, has_touch=True,
+                                            device_scale_factor=2)
+    ben_context = await browser.new_context()
     ana, ben = await ana_context.new_page(), await ben_context.new_page()
     await sign_in(ana, server.base_url, mailbox, 'ana@example.com')
     await sign_in(ben, server.base_url, mailbox, 'ben@example.com')

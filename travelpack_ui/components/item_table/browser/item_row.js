@@ -42,10 +42,9 @@ export const ItemRow = {
               @click="startName" @keydown.enter.prevent="startName">{{ item.name }}</span>
         <template v-if="compact && !editingName">
           <span v-if="item.quantity > 1" class="tp-tag" data-testid="quantity-tag">×{{ item.quantity }}</span>
-          <span v-if="bagName" class="tp-tag" data-testid="bag-tag" :title="'Bag: ' + bagName">
-            <span class="material-icons" aria-hidden="true">luggage</span>{{ bagName }}</span>
-          <span v-if="travelerName" class="tp-tag" data-testid="traveler-tag" :title="'For ' + travelerName">
-            <span class="material-icons" aria-hidden="true">person</span>{{ travelerName }}</span>
+          <span v-if="bagName" class="tp-tag tp-tag-bag" data-testid="bag-tag" :title="'Bag: ' + bagName">{{ bagName }}</span>
+          <span v-if="travelerName" class="tp-tag tp-tag-traveler" data-testid="traveler-tag"
+                :title="'For ' + travelerName">{{ travelerName }}</span>
           <span v-if="item.notes" class="material-icons tp-note-mark" role="img" aria-label="Has notes">notes</span>
         </template>
         <span v-else-if="item.notes && !notesOpen && !editingName" class="tp-notes-preview">{{ item.notes }}</span>
