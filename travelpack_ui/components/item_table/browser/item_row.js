@@ -60,23 +60,24 @@ export const ItemRow = {
       </div>
       <div v-if="!compact || open" class="tp-row-rest">
         <template v-if="editable">
-          <label class="tp-qty"><span class="tp-cap">Quantity</span><span class="tp-x" aria-hidden="true">×</span>
+          <label class="tp-qty"><span v-if="compact" class="tp-cap">Quantity</span>
+            <span v-else class="tp-x" aria-hidden="true">×</span>
             <input type="number" min="0" :max="limits.quantity" step="1" inputmode="numeric" class="tp-input tp-num"
                    :value="'quantity' in drafts ? drafts.quantity : item.quantity" :aria-label="'Quantity of ' + item.name"
                    @input="drafts.quantity = $event.target.value" @change="onQuantity"
                    @keydown.enter.prevent="$event.target.blur()"
                    @focus="startDraft('quantity', $event)" @blur="endDraft('quantity')"></label>
-          <label class="tp-field"><span class="tp-cap">Bag</span>
+          <label class="tp-field"><span v-if="compact" class="tp-cap">Bag</span>
             <select class="tp-select" :aria-label="'Bag for ' + item.name" @change="onSelect('bag_id', $event)">
               <option value="" :selected="!item.bag_id">No bag</option>
               <option v-for="b in bags" :key="b.id" :value="b.id" :selected="b.id === item.bag_id">{{ b.name }}</option>
             </select></label>
-          <label class="tp-field"><span class="tp-cap">Traveler</span>
+          <label class="tp-field"><span v-if="compact" class="tp-cap">Traveler</span>
             <select class="tp-select" :aria-label="'Traveler for ' + item.name" @change="onSelect('traveler_id', $event)">
               <option value="" :selected="!item.traveler_id">Anyone</option>
               <option v-for="t in travelers" :key="t.id" :value="t.id" :selected="t.id === item.traveler_id">{{ t.name }}</option>
             </select></label>
-          <label class="tp-weight"><span class="tp-cap">Weight</span>
+          <label class="tp-weight"><span v-if="compact" class="tp-cap">Weight</span>
             <input type="number" min="0" :step="imperial ? 0.1 : 1" inputmode="decimal" class="tp-input tp-num"
                    :value="'weight' in drafts ? drafts.weight : weightValue" placeholder="–"
                    :aria-label="'Weight of ' + item.name + (imperial ? ' in ounces' : ' in grams')"
