@@ -14,6 +14,7 @@ from tests.support.sharing import join
 
 STATUS_LINE_PX = 24  # kept free below the header for the page's connection status line
 TOUCH_PX = 44
+LONG_NAME = 'Porto, Braga and the Douro valley with the whole family and the neighbours'
 ITEMS = ['Passport', 'Phone charger', 'Toothbrush', 'Sunglasses', 'Swimsuit', 'Sandals', 'Rain jacket', 'Socks',
          'Travel adapter', 'Headphones', 'Book', 'Water bottle', 'Snacks', 'Hat']
 
@@ -22,7 +23,7 @@ Box = dict[str, float]
 
 async def test_a_phone_shows_ten_items_under_a_header_that_never_overlaps(browser: Browser, server,
                                                                           mailbox: Mailbox) -> None:
-    list_id = await a_shared_list_of_plain_items(server.base_url, mailbox)
+    list_id, owner = await a_shared_list_of_plain_items(server.base_url, mailbox)
     ana_context = await browser.new_context(viewport={'width': 375, 'height': 740}, is_mobile=True, has_touch=True,
                                             device_scale_factor=2)
     ben_context = await browser.new_context()
@@ -33,14 +34,8 @@ async def test_a_phone_shows_ten_items_under_a_header_that_never_overlaps(browse
     await expect(ana.get_by_test_id('item-row')).to_have_count(len(ITEMS))
     await expect(here(ana).get_by_role('img', name='ana', exact=True)).to_be_visible()  # the header is complete
 
-    header = [await box_of(ana.get_by_test_id(test_id)) for test_id in ('list-title', 'list-details')]
-    header += [await box_of(ana.get_by_role('button', name=name)) for name in ('Share', 'List actions', 'Account')]
-    header += [await box_of(here(ana)), await box_of(ana.get_by_role('link', name='TravelPack'))]
+    header = await header_apart(ana)
     add = ana.get_by_label('Add item')
-    header.append(await box_of(add))
-    for a, b in itertools.combinations(header, 2):
-        assert not overlap(a, b), f'header elements overlap: {a} and {b}'
-    assert all(0 <= b['x'] and b['x'] + b['width'] <= 375 for b in header), header
     assert await add.evaluate('e => document.elementFromPoint(e.getBoundingClientRect().x + 20, '
                               'e.getBoundingClientRect().y + 20) === e'), 'the add field is covered'
     assert (await add.get_attribute('placeholder') or '').startswith('Add')
@@ -59,12 +54,13 @@ async def test_a_phone_shows_ten_items_under_a_header_that_never_overlaps(browse
     await expect(ana.get_by_test_id('item-row').locator('input:not([type=checkbox]), textarea')).to_have_count(0)
     checkbox_area = await box_of(ana.get_by_role('checkbox', name='Passport').locator('xpath=..'))
     name_button = await box_of(ana.get_by_role('button', name='Passport', exact=True))
-    for target in (checkbox_area, name_button, *header[2:5]):
+    for target in (checkbox_area, name_button, *header[:3], header[6]):  # a box, the name, buttons, the home link
         assert target['width'] >= TOUCH_PX and target['height'] >= TOUCH_PX, f'too small to tap: {target}'
 
     await ben.goto(f'{server.base_url}/lists/{list_id}')
     await ben.get_by_role('button', name='Got it').click()  # his first visit
     await expect(here(ana).get_by_role('img', name='ben', exact=True)).to_be_visible()
+    await header_apart(ana)
     still = await row_boxes(ana)
     await ben.get_by_label('Quantity of Socks').focus()  # someone starts editing: a mark, no movement
     await expect(ana.get_by_role('img', name='ben is editing')).to_be_visible()
@@ -78,12 +74,18 @@ async def test_a_phone_shows_ten_items_under_a_header_that_never_overlaps(browse
     await ana.get_by_role('checkbox', name='Passport').tap()  # one tap packs
     await expect(ana.get_by_role('checkbox', name='Passport')).to_be_checked()
     await expect(ben.get_by_role('checkbox', name='Passport')).to_be_checked()
+
+    async with httpx.AsyncClient(base_url=server.base_url) as api:  # a long name, renamed live: still apart
+        response = await api.patch(f'/api/packing-lists/{list_id}', json={'name': LONG_NAME}, headers=owner)
+        assert response.status_code == 200, response.text
+    await expect(ana.get_by_test_id('list-title')).to_have_text(LONG_NAME)
+    await header_apart(ana)
     await ana_context.close()
     await ben_context.close()
 
 
-async def a_shared_list_of_plain_items(base_url: str, mailbox: Mailbox) -> str:
-    """Ana's trip with plain items (no category, bag or traveler), shared with Ben as an editor."""
+async def a_shared_list_of_plain_items(base_url: str, mailbox: Mailbox) -> tuple[str, dict[str, str]]:
+    """Ana's trip with plain items (no category, bag or traveler), shared with Ben as an editor; and Ana's headers."""
     async with httpx.AsyncClient(base_url=base_url) as api:
         ana = await api_sign_in(api, mailbox, 'ana@example.com')
         ben = await api_sign_in(api, mailbox, 'ben@example.com')
@@ -93,7 +95,20 @@ async def a_shared_list_of_plain_items(base_url: str, mailbox: Mailbox) -> str:
         for name in ITEMS:
             await api.post(f'/api/packing-lists/{plist["id"]}/items', json={'name': name}, headers=ana)
         await join(api, ana, plist['id'], ben, 'editor')
-    return plist['id']
+    return plist['id'], ana
+
+
+async def header_apart(page: Page) -> list[Box]:
+    """The header's boxes (buttons first), after checking that no two overlap and that all fit the screen."""
+    boxes = [await box_of(page.get_by_role('button', name=name)) for name in ('Share', 'List actions', 'Account')]
+    boxes += [await box_of(page.get_by_test_id(test_id)) for test_id in ('list-title', 'list-details')]
+    boxes += [await box_of(here(page)), await box_of(page.get_by_role('link', name='TravelPack'))]
+    boxes.append(await box_of(page.get_by_label('Add item')))
+    for a, b in itertools.combinations(boxes, 2):
+        assert not overlap(a, b), f'header elements overlap: {a} and {b}'
+    width = page.viewport_size['width'] if page.viewport_size else 0
+    assert all(0 <= b['x'] and b['x'] + b['width'] <= width for b in boxes), boxes
+    return boxes
 
 
 async def box_of(locator: Any) -> Box:

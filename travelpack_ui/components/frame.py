@@ -16,6 +16,7 @@ STYLE = '''
     .tp-main { padding: 8px; }
     .q-header.tp-header { padding-top: 0; padding-bottom: 0; }
     .tp-header .q-btn, .tp-list-head .q-btn { min-width: 44px; min-height: 44px; }
+    .tp-header a { min-height: 44px; }
     /* Share shows its icon only; Quasar's `.block` is `!important` inside a cascade layer, so it is clipped away */
     .tp-share .q-btn__content > .block { position: absolute; width: 1px; height: 1px; overflow: hidden;
       clip-path: inset(50%); white-space: nowrap; }
