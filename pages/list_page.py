@@ -77,13 +77,20 @@ class list_header:
     def __init__(self, services: Services, room: Room, user: User, role: str) -> None:
         self.services, self.room, self.user, self.role = services, room, user, role
         self.tab: Any = None
-        with ui.row().classes('w-full items-center no-wrap gap-2'):
-            with ui.column().classes('gap-0 grow min-w-0'):
-                self.name = ui.label(room.state['name']).classes('text-2xl font-bold truncate').mark('list-title')
-                self.details = ui.label(_details(room.state)).classes('text-gray-600')
-            self.avatars = avatar_stack()
-            share_button(services, room.list_id, user, role)
-            lazy_menu(ui.button(icon='more_vert').props('flat round aria-label="List actions"'), self.actions)
+        # one wrapping line: the title takes what the actions leave, down to 12rem; below that the actions move to
+        # a line of their own instead of covering it (a phone, many people here). The details go under both.
+        with ui.element('div').classes('tp-list-head w-full flex flex-wrap items-center gap-x-2'):
+            self.name = ui.label(room.state['name']).classes('grow basis-48 min-w-0 text-xl sm:text-2xl font-bold '
+                                                             'truncate').mark('list-title')
+            self.name.props['data-testid'] = 'list-title'  # marks are for the simulated `User`, ids for Chromium
+            with ui.row(wrap=False).classes('ml-auto items-center gap-1'):
+                self.avatars = avatar_stack()
+                share = share_button(services, room.list_id, user, role)
+                share.classes('tp-share').props(f'aria-label="{share.text}"')  # named when it shows only its icon
+                lazy_menu(ui.button(icon='more_vert').props('flat round aria-label="List actions"'), self.actions)
+            self.details = ui.label().classes('w-full text-gray-600 text-sm sm:text-base').mark('list-details')
+            self.details.props['data-testid'] = 'list-details'
+            self._show_details(room.state)
 
     def actions(self) -> None:
         list_id = self.room.list_id
@@ -95,7 +102,12 @@ class list_header:
 
     def update_name(self, state: dict[str, Any]) -> None:
         self.name.set_text(state['name'])
-        self.details.set_text(_details(state))
+        self._show_details(state)
+
+    def _show_details(self, state: dict[str, Any]) -> None:
+        text = _details(state)
+        self.details.set_text(text)
+        self.details.set_visibility(bool(text))  # an empty line would still take a line's space on a phone
 
     def rename(self) -> None:
         with ui.dialog() as dialog, ui.card().classes('w-96'):

@@ -87,3 +87,58 @@ async def test_organise_assign_filter_totals_undo_and_unpack_all(browser: Browse
     await expect(page.get_by_test_id('bag-weights')).to_contain_text('Red 1.8 kg')
     await expect(names.nth(0)).to_have_text('Boots')
     await context.close()
+
+
+async def test_on_a_phone_a_tap_opens_a_row_with_everything_else(browser: Browser, server, mailbox: Mailbox) -> None:
+    """One line per item on a phone; a tap on it opens its editors below it, one row at a time."""
+    context = await browser.new_context(viewport={'width': 375, 'height': 740}, is_mobile=True, has_touch=True)
+    page = await context.new_page()
+    await sign_in(page, server.base_url, mailbox, 'ana@example.com')
+    await new_list(page, 'Oslo')
+    await page.get_by_test_id('organise').locator('summary').tap()
+    for kind, name in (('bag', 'Red'), ('traveler', 'Ana')):
+        await page.get_by_label(f'Add {kind}', exact=True).fill(name)
+        await page.get_by_label(f'Add {kind}', exact=True).press('Enter')
+        await expect(page.get_by_label(f'Rename {kind} {name}')).to_be_visible()
+    await page.get_by_test_id('organise').locator('summary').tap()
+    await add(page, 'Jacket', 'Boots')
+    await expect(page.get_by_label('Quantity of Jacket')).to_have_count(0)  # closed: the line only
+
+    await page.get_by_role('button', name='Jacket', exact=True).tap()
+    await expect(page.get_by_role('button', name='Jacket', exact=True)).to_have_attribute('aria-expanded', 'true')
+    await page.get_by_label('Quantity of Jacket').fill('2')
+    await page.get_by_label('Quantity of Jacket').press('Enter')
+    await page.get_by_label('Bag for Jacket').select_option(label='Red')
+    await page.get_by_label('Traveler for Jacket').select_option(label='Ana')
+    await page.get_by_label('Weight of Jacket in grams').fill('900')
+    await page.get_by_label('Weight of Jacket in grams').press('Enter')
+    await page.get_by_label('Notes for Jacket').fill('the warm one')
+    await page.get_by_label('Notes for Jacket').blur()
+    await expect(page.get_by_test_id('bag-weights')).to_contain_text('Red 1.8 kg')
+
+    await page.get_by_label('Rename Jacket').tap()  # the name turns into a field only now
+    await page.get_by_test_id('name-input').fill('Parka')
+    await page.get_by_test_id('name-input').press('Enter')
+    parka = page.get_by_test_id('item-row').filter(has=page.get_by_role('checkbox', name='Parka'))
+    names = page.get_by_test_id('item-name')
+    await expect(names.nth(0)).to_have_text('Parka')
+    await page.get_by_label('Move Parka down').tap()
+    await expect(names.nth(0)).to_have_text('Boots')
+
+    await page.get_by_role('button', name='Boots', exact=True).tap()  # opening one row closes the other
+    await expect(page.get_by_label('Quantity of Parka')).to_have_count(0)
+    await expect(parka.get_by_test_id('quantity-tag')).to_have_text('×2')  # what the line tells when closed
+    await expect(parka.get_by_test_id('bag-tag')).to_have_text('Red')
+    await expect(parka.get_by_test_id('traveler-tag')).to_have_text('Ana')
+    await page.get_by_label('Delete Boots').tap()
+    await expect(page.get_by_role('checkbox', name='Boots')).to_have_count(0)
+    await page.get_by_test_id('toast').get_by_role('button', name='Undo').tap()
+    await expect(page.get_by_role('checkbox', name='Boots')).to_be_visible()
+
+    await page.reload()  # all of it was saved
+    await page.get_by_role('button', name='Parka', exact=True).tap()
+    await expect(page.get_by_label('Quantity of Parka')).to_have_value('2')
+    await expect(page.get_by_label('Weight of Parka in grams')).to_have_value('900')
+    await expect(page.get_by_label('Traveler for Parka').locator('option:checked')).to_have_text('Ana')
+    await expect(page.get_by_label('Notes for Parka')).to_have_value('the warm one')
+    await context.close()

@@ -11,7 +11,18 @@ STYLE = '''
 <style>
   body { background: #f6f7f9; }
   .tp-main { width: 100%; max-width: 1100px; margin: 0 auto; padding: 12px; }
-  @media (max-width: 600px) { .tp-main { padding: 6px; } }
+  @media (max-width: 599px) {
+    .nicegui-content { padding: 0; }
+    .tp-main { padding: 8px; }
+    .q-header.tp-header { padding-top: 0; padding-bottom: 0; }
+    .tp-header .q-btn, .tp-list-head .q-btn { min-width: 44px; min-height: 44px; }
+    .tp-header a { min-height: 44px; }
+    /* Share shows its icon only; Quasar's `.block` is `!important` inside a cascade layer, so it is clipped away */
+    .tp-share .q-btn__content > .block { position: absolute; width: 1px; height: 1px; overflow: hidden;
+      clip-path: inset(50%); white-space: nowrap; }
+    .tp-share { padding: 0 10px; }
+    .tp-share .q-icon.on-left { margin: 0; }
+  }
 </style>
 '''
 
@@ -21,7 +32,7 @@ def frame(title: str, user: User | None = None) -> Iterator[ui.column]:
     """Every page looks the same around its content; the content goes inside the yielded column."""
     ui.add_head_html(STYLE)
     ui.page_title(f'{title} · TravelPack' if title != 'TravelPack' else title)
-    with ui.header(elevated=False).classes('bg-white text-black items-center px-3 py-1 border-b'):
+    with ui.header(elevated=False).classes('tp-header bg-white text-black items-center px-3 py-1 border-b'):
         with ui.link(target='/').classes('flex items-center gap-1 no-underline text-black').mark('home-link'):
             ui.icon('luggage', size='sm').classes('text-primary')
             ui.label('TravelPack').classes('text-lg font-bold')
@@ -32,5 +43,5 @@ def frame(title: str, user: User | None = None) -> Iterator[ui.column]:
                 ui.menu_item('Profile', on_click=lambda: ui.navigate.to('/profile'))
                 ui.menu_item('Sign out', on_click=lambda: ui.navigate.to('/signout'))
             lazy_menu(ui.button(icon='account_circle').props('flat round dense aria-label="Account"'), account_menu)
-    with ui.column().classes('tp-main gap-3') as main:
+    with ui.column().classes('tp-main gap-2 sm:gap-3') as main:
         yield main

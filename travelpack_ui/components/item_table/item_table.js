@@ -14,11 +14,12 @@ import { ORGANISE_TEMPLATE, organisePanel } from "travelpack-item-table/organise
 import { MESSAGES_TEMPLATE, messages } from "travelpack-item-table/messages.js";
 import { ADD_ITEMS_TEMPLATE, addItemsField } from "travelpack-item-table/add_items.js";
 import { bagWeight, percent } from "travelpack-item-table/format.js";
+import { rowLayout } from "travelpack-item-table/row_layout.js";
 import "travelpack-item-table/style.js";
 
 export default {
   components: { "tp-item-row": ItemRow },
-  mixins: [serverState, socketSync, messages, addItemsField, organisePanel],
+  mixins: [serverState, socketSync, messages, addItemsField, organisePanel, rowLayout],
   props: {
     list: Object,
     me: Object,
@@ -36,15 +37,17 @@ export default {
 
 ${ADD_ITEMS_TEMPLATE}
 
-      <div v-if="totals.total" class="tp-filters" role="search">
+      <div v-if="totals.total && filtersShown" class="tp-filters" role="search">
         <input class="tp-input tp-search" type="search" v-model="searchText" aria-label="Search items"
                placeholder="Search" data-testid="search">
-        <select class="tp-select" v-model="bagFilter" aria-label="Filter by bag" data-testid="bag-filter">
+        <select v-if="lists.bags.length || bagFilter" class="tp-select" v-model="bagFilter" aria-label="Filter by bag"
+                data-testid="bag-filter">
           <option value="">All bags</option>
           <option value="none">No bag</option>
           <option v-for="b in lists.bags" :key="b.id" :value="b.id">{{ b.name }}</option>
         </select>
-        <select class="tp-select" v-model="travelerFilter" aria-label="Filter by traveler" data-testid="traveler-filter">
+        <select v-if="lists.travelers.length || travelerFilter" class="tp-select" v-model="travelerFilter"
+                aria-label="Filter by traveler" data-testid="traveler-filter">
           <option value="">All travelers</option>
           <option value="none">No traveler</option>
           <option v-for="t in lists.travelers" :key="t.id" :value="t.id">{{ t.name }}</option>
@@ -70,6 +73,9 @@ ${ADD_ITEMS_TEMPLATE}
           <span v-for="b in totals.bags" :key="b.id" class="tp-sub-item" :data-bag-id="b.id">{{ b.name }} {{ bagWeight(b.grams) }}</span>
         </div>
       </div>
+      <button v-if="compact && totals.total" type="button" class="tp-icon-btn tp-filter-toggle" data-testid="filter-toggle"
+              aria-label="Search and filter" :aria-expanded="filtersShown ? 'true' : 'false'"
+              @click="filtersOpen = !filtersOpen"><span class="material-icons" aria-hidden="true">search</span></button>
 
 ${ORGANISE_TEMPLATE}
 
@@ -81,15 +87,15 @@ ${ORGANISE_TEMPLATE}
         <button type="button" class="tp-btn" @click="clearFilters">Clear filters</button>
       </div>
       <section v-for="g in groups" :key="g.id || ''" class="tp-group" data-testid="group" :data-category-id="g.id || ''">
-        <header class="tp-group-head">
+        <header v-if="lists.categories.length" class="tp-group-head">
           <h3 class="tp-group-name">{{ g.name }}</h3>
           <span class="tp-group-count" :aria-label="g.packed + ' of ' + g.total + ' packed'">{{ g.packed }}/{{ g.total }}</span>
         </header>
         <tp-item-row v-for="(item, i) in g.items" :key="item.id" :item="item" :bags="lists.bags"
                      :travelers="lists.travelers" :editable="editable" :units="units" :members="members" :me="me"
                      :focusers="focusMap.get(item.id) || null" :now-tick="nowTick" :limits="limits" :first="i === 0"
-                     :last="i === g.items.length - 1"
-                     @toggle="onToggle" @edit="onEdit" @remove="onRemove" @move="onMove"
+                     :last="i === g.items.length - 1" :compact="compact" :open="openId === item.id"
+                     @open="onOpenRow" @toggle="onToggle" @edit="onEdit" @remove="onRemove" @move="onMove"
                      @focus-item="onFocusItem" @blur-item="onBlurItem" @message="toast"></tp-item-row>
       </section>
 

@@ -10,7 +10,8 @@ export const ADD_ITEMS_TEMPLATE = `
         <input ref="add" class="tp-input tp-add-input" data-testid="add-item" aria-label="Add item"
                placeholder="Add an item — press Enter" autocomplete="off" enterkeyhint="enter" v-model="addText"
                @keydown.enter="onAddEnter" @paste="onAddPaste">
-        <select class="tp-select" v-model="addCategory" aria-label="Category for new items" data-testid="add-category">
+        <select v-if="lists.categories.length" class="tp-select" v-model="addCategory" aria-label="Category for new items"
+                data-testid="add-category">
           <option value="">No category</option>
           <option v-for="c in lists.categories" :key="c.id" :value="c.id">{{ c.name }}</option>
         </select>

@@ -9,7 +9,7 @@ const NOUNS = { category: "category", bag: "bag", traveler: "traveler" };
 
 export const ORGANISE_TEMPLATE = `
       <details class="tp-organise" data-testid="organise" :open="organiseOpen" @toggle="organiseOpen = $event.target.open">
-        <summary>Organise categories, bags and travelers</summary>
+        <summary>Organise<span class="tp-wide"> categories, bags and travelers</span></summary>
         <div class="tp-org-grid">
           <section v-for="sec in organise" :key="sec.kind" class="tp-org" :data-testid="'organise-' + sec.kind">
             <h4>{{ sec.title }}</h4>
