@@ -9,7 +9,7 @@ import pages.list_page
 import pages.onboarding
 import pages.profile
 import pages.signin
-import pages.unsubscribe
+from pages import unsubscribe  # plain routes, no ui.page: NiceGUI's test harness keeps the module loaded
 from travelpack_ui.api.auth import auth_router
 from travelpack_ui.api.errors import ApiGuard, install_error_handlers
 from travelpack_ui.api.lists import lists_router
@@ -40,7 +40,7 @@ app.on_shutdown(services.writer.close)
 app.on_shutdown(services.db.dispose)
 
 for page in (pages.signin, pages.home, pages.export, pages.profile, pages.list_page, pages.onboarding,
-             pages.unsubscribe):
+             unsubscribe):
     page.register(services)
 
 ui.run(host=settings.host, port=settings.port, title='TravelPack', storage_secret=settings.secret(),
