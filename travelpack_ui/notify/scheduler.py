@@ -36,18 +36,22 @@ class Notify:
         self.reminders = Reminders(settings, db, writer, self.prefs, clock)
         self.outbox = Outbox(settings, writer, mailer, clock)
         self.stopped = asyncio.Event()
+        self.finished = asyncio.Event()
 
     async def run(self) -> None:
         """Until `stop()`: one pass, then sleep an interval. A failed pass is logged and the next one tries again."""
-        while not self.stopped.is_set():
-            try:
-                await self.run_once()
-            except Exception:  # a background loop must outlive one bad pass (database restarting, a bug)
-                log.exception('Scheduler pass failed; trying again in %s s', self.settings.scheduler_interval_s)
-            try:
-                await asyncio.wait_for(self.stopped.wait(), timeout=self.settings.scheduler_interval_s)
-            except TimeoutError:
-                pass
+        try:
+            while not self.stopped.is_set():
+                try:
+                    await self.run_once()
+                except Exception:  # a background loop must outlive one bad pass (database restarting, a bug)
+                    log.exception('Scheduler pass failed; trying again in %s s', self.settings.scheduler_interval_s)
+                try:
+                    await asyncio.wait_for(self.stopped.wait(), timeout=self.settings.scheduler_interval_s)
+                except TimeoutError:
+                    pass
+        finally:
+            self.finished.set()
 
     async def run_once(self) -> None:
         await self.seen.touch_open(self.rooms)
@@ -57,3 +61,8 @@ class Notify:
 
     def stop(self) -> None:
         self.stopped.set()
+
+    async def halt(self) -> None:
+        """Stop the loop and wait until its current pass is over (tests drive passes themselves then)."""
+        self.stop()
+        await self.finished.wait()
