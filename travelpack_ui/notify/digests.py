@@ -1,8 +1,9 @@
 """Digests: one mail per list to each member who is away, once the list has been quiet for a while.
 
-Finding who is due is one query over `list_member` with two indexed EXISTS probes into `activity` (list_id, at):
-"has someone else changed the list since this member last looked or was mailed?" and "has anyone changed it in
-the last `digest_delay_s`?". Settings and the per-list mute are joined in, so a pass never loops over members.
+Finding who is due is one query over `list_member`. The list's `updated_at` (bumped by every op) says cheaply
+whether the list went quiet and whether anything happened since the member last looked or was mailed; only then
+an indexed EXISTS probe into `activity (list_id, at)` asks whether any of it was by someone else. Settings and the
+per-list mute are joined in, so a pass never loops over members.
 """
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -35,8 +36,6 @@ def due_digests(now: datetime, *, delay_s: float, min_interval_s: float) -> Sele
     since = since_column()
     news = exists().where(col(Activity.list_id) == col(ListMember.list_id), col(Activity.at) > since,
                           col(Activity.actor_id) != col(ListMember.user_id))
-    busy = exists().where(col(Activity.list_id) == col(ListMember.list_id),
-                          col(Activity.at) > now - timedelta(seconds=delay_s))
     return (core_select(col(ListMember.list_id), col(ListMember.user_id), since.label('since'))
             .join(PackingList, col(PackingList.id) == col(ListMember.list_id))
             .outerjoin(NotificationSettings, col(NotificationSettings.user_id) == col(ListMember.user_id))
@@ -44,7 +43,8 @@ def due_digests(now: datetime, *, delay_s: float, min_interval_s: float) -> Sele
                    or_(col(NotificationSettings.digests).is_(None), col(NotificationSettings.digests) == true()),
                    or_(col(ListMember.digest_sent_at).is_(None),
                        col(ListMember.digest_sent_at) <= now - timedelta(seconds=min_interval_s)),
-                   news, ~busy))
+                   col(PackingList.updated_at) <= now - timedelta(seconds=delay_s),
+                   col(PackingList.updated_at) > since, news))
 
 
 class Digests:
