@@ -39,18 +39,18 @@ def seed(db: Database, *, lists: int, members: int, activities: int, rng: random
         rows.append({'list_id': plists[n // per_list]['id'], 'user_id': user['id'], 'role': 'editor',
                      'added_at': now - timedelta(days=7), 'welcomed': True, 'muted': False, 'last_seen_at': seen,
                      'digest_sent_at': seen if rng.random() < 0.3 else None})
-    changes = []
+    changes: list[dict[str, Any]] = []
+    last_change = [now - timedelta(days=3)] * lists  # every op bumps its list's updated_at
     for n in range(activities):
         list_n = rng.randrange(lists)
+        at = now - timedelta(seconds=rng.uniform(0, 2 * 86400))
+        last_change[list_n] = max(last_change[list_n], at)
         changes.append({'list_id': plists[list_n]['id'], 'actor_id': users[list_n * per_list + rng.randrange(per_list)]
-                        ['id'], 'at': now - timedelta(seconds=rng.uniform(0, 2 * 86400)), 'op': 'item.update',
+                        ['id'], 'at': at, 'op': 'item.update',
                         'entity_id': f'e{n}', 'entity_name': 'Sunscreen', 'before': {'packed': False},
                         'after': {'packed': True}, 'context': {}, 'list_version': n})
-    for plist in plists:
-        plist['updated_at'] = now - timedelta(days=3)
-    for change in changes:  # every op bumps its list's updated_at
-        plist = plists[int(change['list_id'][1:])]
-        plist['updated_at'] = max(plist['updated_at'], change['at'])
+    for plist, changed_at in zip(plists, last_change, strict=True):
+        plist['updated_at'] = changed_at
     with db.write() as session:
         for table, data in ((User, users), (PackingList, plists), (ListMember, rows), (Activity, changes)):
             for start in range(0, len(data), 5000):
