@@ -27,7 +27,7 @@ async def test_a_departure_reminder_goes_out_once(client, mailbox: Mailbox, ana,
         heard.append((user_id, list_id, summary))
     services().notify.reminders.reminded.subscribe(remember)
     start = (utcnow().date() + timedelta(days=2)).isoformat()  # the scheduler's clock is UTC
-    plist = await create_list(client, ana, 'Lisbon', start_date=start)
+    plist = await create_list(client, ana, 'Lisbon')
     base = f'/api/packing-lists/{plist["id"]}'
     await join(client, ana, plist['id'], ben, 'editor')
     traveler = (await client.post(f'{base}/travelers', json={'name': 'Carl'}, headers=ana)).json()
@@ -35,6 +35,7 @@ async def test_a_departure_reminder_goes_out_once(client, mailbox: Mailbox, ana,
         await client.post(f'{base}/items', json={'name': name}, headers=ana)
     await client.post(f'{base}/items', json={'name': 'Tent', 'packed': True}, headers=ana)
     await client.post(f'{base}/items', json={'name': 'Carl’s hat', 'traveler_id': traveler['id']}, headers=ana)
+    assert (await client.patch(base, json={'start_date': start}, headers=ana)).status_code == 200  # now it is near
 
     mail = await eventually(lambda: reminders_to(mailbox, 'ana@example.com'))
     assert mail[0]['Subject'] == '2 days to Lisbon: 2 items still unpacked'
