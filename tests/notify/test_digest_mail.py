@@ -1,5 +1,6 @@
 """Digests by real mail: one per list to a member who is away, after the list went quiet, made of the feed's
 sentences; nothing for people looking at the list or for their own changes; never twice."""
+import asyncio
 from email.message import EmailMessage
 
 from nicegui.testing import User
@@ -7,6 +8,8 @@ from nicegui.testing import User
 from tests.support.helpers import api_sign_in, browser_sign_in, create_list, services
 from tests.support.mailbox import Mailbox
 from tests.support.sharing import join
+from travelpack_ui.core.db import Database
+from travelpack_ui.core.writer import Writer
 from travelpack_ui.notify.scheduler import Notify
 
 
@@ -104,3 +107,26 @@ async def test_opening_the_list_means_nothing_is_mailed_for_what_was_seen(user: 
     services().settings.digest_delay_s = 0
     await services().notify.run_once()
     assert digests_to(mailbox, 'ana@example.com') == []
+
+
+async def test_two_schedulers_on_one_database_mail_a_digest_once(client, mailbox: Mailbox, ana, ben) -> None:
+    """Two processes' schedulers (each with its own engine and writer) run the same pass at the same moment."""
+    await services().notify.halt()
+    app = services()
+    others = []
+    for _ in range(2):
+        db = Database(app.settings.resolved_database_url)
+        others.append((db, Writer(db)))
+    plist = await create_list(client, ana, 'Lisbon')
+    await join(client, ana, plist['id'], ben, 'editor')
+    await add(client, ben, plist['id'], 'Sunscreen')
+    app.settings.digest_delay_s = 0
+    try:
+        schedulers = [Notify(app.settings, db, writer, app.mailer, app.rooms) for db, writer in others]
+        await asyncio.gather(*(s.run_once() for s in schedulers))
+        await asyncio.gather(*(s.run_once() for s in schedulers))
+    finally:
+        for db, writer in others:
+            writer.close()
+            db.dispose()
+    assert len(digests_to(mailbox, 'ana@example.com')) == 1
