@@ -97,6 +97,8 @@ class Outbox:
             row.last_error = error[:500]
             if row.attempts >= self.settings.mail_attempts:
                 row.status = 'failed'
+                log.warning('Mail %d (%s) to %s failed for good after %d attempts: %s', row_id, row.kind, row.to,
+                          row.attempts, row.last_error)
             else:
                 row.status = 'pending'
                 row.next_attempt_at = now + timedelta(seconds=self.settings.mail_retry_s * 2 ** (row.attempts - 1))
