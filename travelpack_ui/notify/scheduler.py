@@ -45,6 +45,9 @@ class Notify:
                 try:
                     await self.run_once()
                 except Exception:  # a background loop must outlive one bad pass (database restarting, a bug)
+                    if self.stopped.is_set():  # shutting down: the writer closed under the pass
+                        log.info('Scheduler pass cut short by shutdown')
+                        break
                     log.exception('Scheduler pass failed; trying again in %s s', self.settings.scheduler_interval_s)
                 try:
                     await asyncio.wait_for(self.stopped.wait(), timeout=self.settings.scheduler_interval_s)

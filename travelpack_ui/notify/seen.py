@@ -25,7 +25,7 @@ class SeenMarks:
     async def touch(self, list_id: str, user_ids: Iterable[str]) -> None:
         """`user_ids` are looking at `list_id` now (they joined, left, or are still there)."""
         people = sorted(set(user_ids))
-        if people:
+        if people and not self.writer.closed:  # a tab closed by the shutdown itself
             await self.writer.run(lambda session: self._mark(session, {list_id: people}))
 
     async def touch_open(self, rooms: Rooms) -> None:
