@@ -9,9 +9,11 @@ import pages.list_page
 import pages.onboarding
 import pages.profile
 import pages.signin
+from pages import unsubscribe  # plain routes, no ui.page: NiceGUI's test harness keeps the module loaded
 from travelpack_ui.api.auth import auth_router
 from travelpack_ui.api.errors import ApiGuard, install_error_handlers
 from travelpack_ui.api.lists import lists_router
+from travelpack_ui.api.notify import notify_router
 from travelpack_ui.api.sharing import sharing_router
 from travelpack_ui.api.ws import ws_router
 from travelpack_ui.core.logs import configure_logging
@@ -29,13 +31,16 @@ install_web(app, settings)
 install_error_handlers(app)
 app.add_middleware(ApiGuard)
 include_routers(app, auth_router(services), lists_router(services), sharing_router(services, services.sharing),
-                ws_router(services))
+                ws_router(services), notify_router(services))
 app.on_startup(lambda: background_tasks.create(services.lists.purge_periodically(), name='empty the bin'))
 app.on_startup(services.sharing.invitations.post.resume)  # invitation mails that had not gone out before a restart
+app.on_startup(lambda: background_tasks.create(services.notify.run(), name='mail scheduler'))
+app.on_shutdown(services.notify.stop)
 app.on_shutdown(services.writer.close)
 app.on_shutdown(services.db.dispose)
 
-for page in (pages.signin, pages.home, pages.export, pages.profile, pages.list_page, pages.onboarding):
+for page in (pages.signin, pages.home, pages.export, pages.profile, pages.list_page, pages.onboarding,
+             unsubscribe):
     page.register(services)
 
 ui.run(host=settings.host, port=settings.port, title='TravelPack', storage_secret=settings.secret(),

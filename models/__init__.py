@@ -32,6 +32,7 @@ from .lists import (
     PackingList,
     PersonPublic,
 )
+from .notify import MailOutbox, NotificationSettings, NotificationSettingsPublic
 from .ops import OP_TYPES, Activity, ActivityPublic, Op, OpRecord, OpResult, OpsPublic, OpsRequest, find_conflicts
 from .roles import Action, Role, RoleName, can, higher
 from .sharing import AcceptedPublic, CollaboratorPublic, Invitation, InvitationPublic, ShareLink, ShareLinkPublic
@@ -79,11 +80,14 @@ __all__ = [
     'ListSummaryPublic',
     'ListUpdate',
     'MagicToken',
+    'MailOutbox',
     'Named',
     'NamedChangePublic',
     'NamedCreate',
     'NamedPublic',
     'NamedUpdate',
+    'NotificationSettings',
+    'NotificationSettingsPublic',
     'Op',
     'OpRecord',
     'OpResult',

@@ -66,6 +66,13 @@ class ListMember(SQLModel, table=True):
     added_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
     added_by: str | None = Field(default=None, max_length=36)
     welcomed: bool = False
+    # mail for people who are away (travelpack_ui/notify): when they last had the list open, how far a digest
+    # has told them, when the last digest went out, which start date they were reminded of, and a per-list mute
+    last_seen_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    digest_until: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    digest_sent_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    reminded_for: date | None = None
+    muted: bool = False
 
 
 # --- payloads: what a client may send, validated at the edge --------------------------------------------------

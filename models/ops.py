@@ -70,7 +70,8 @@ class OpRecord(SQLModel, table=True):
 class Activity(SQLModel, table=True):
     """Who changed what, with the values before and after, so it can be described, undone and reverted."""
     __tablename__ = 'activity'
-    __table_args__ = (Index('ix_activity_list_id', 'list_id', 'id'),)
+    __table_args__ = (Index('ix_activity_list_id', 'list_id', 'id'),
+                      Index('ix_activity_list_at', 'list_id', 'at'))  # digests: changes since someone looked
 
     id: int | None = Field(default=None, primary_key=True)
     list_id: str = Field(foreign_key='packing_list.id', ondelete='CASCADE', max_length=36)

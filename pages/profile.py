@@ -9,6 +9,7 @@ from models import User
 from models.common import clean_name
 from travelpack_ui.auth.browser import sign_out, signed_in
 from travelpack_ui.components.frame import frame
+from travelpack_ui.components.mail_settings import mail_settings
 from travelpack_ui.services import Services
 
 
@@ -41,6 +42,8 @@ def register(services: Services) -> None:
                     await accounts.update(user, display_name=cleaned, units=units.value)
                     ui.notify('Saved', type='positive')
                 ui.button('Save', on_click=save).props('unelevated color=primary').mark('save-profile')
+
+            mail_settings(services.notify.prefs, services.lists, user)
 
             with ui.card().classes('w-full max-w-xl'):
                 ui.label('Personal access tokens').classes('text-lg font-bold')

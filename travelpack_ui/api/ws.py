@@ -12,6 +12,7 @@ import uuid
 from typing import Any
 
 from fastapi import APIRouter, WebSocket
+from nicegui import background_tasks
 from pydantic import ValidationError
 from sqlmodel import select
 from starlette.websockets import WebSocketDisconnect
@@ -109,6 +110,7 @@ class Connection:
         self.room.sockets[self.key] = self.deliver
         self.room.access_changed.subscribe(self._on_access_changed)
         self.room.presence.arrive(self.key, actor_of(self.user))
+        self._seen()
         return True
 
     def part(self) -> None:
@@ -117,6 +119,11 @@ class Connection:
         self.room.sockets.pop(self.key, None)
         self.room.presence.leave(self.key, self.user.id)
         self.services.rooms.drop_if_empty(self.room.list_id)
+        self._seen()
+
+    def _seen(self) -> None:
+        """A socket on the list sees its changes: no digest for them (the scheduler keeps the mark fresh)."""
+        background_tasks.create(self.services.notify.seen.touch(self.room.list_id, [self.user.id]), name='seen')
 
     async def run(self) -> None:
         reader = asyncio.create_task(self._read(), name=f'{self.key} read')

@@ -19,6 +19,8 @@ class Mail:
     text: str
     html: str | None = None
     link: str | None = None
+    message_id: str | None = None  # the outbox keeps one per mail, so a resend is recognisably the same mail
+    headers: dict[str, str] | None = None  # e.g. List-Unsubscribe; never user-made text
 
 
 class MailError(Exception):
@@ -32,7 +34,7 @@ class Mailer:
         self.settings = settings
 
     async def send(self, mail: Mail) -> None:
-        for part in (mail.to, mail.subject):
+        for part in (mail.to, mail.subject, *(mail.headers or {}).values()):
             if '\r' in part or '\n' in part:
                 raise MailError('Line breaks are not allowed in mail headers.')
         if not self.settings.smtp_host:
@@ -42,7 +44,9 @@ class Mailer:
         message['From'] = self.settings.mail_from
         message['To'] = mail.to
         message['Subject'] = mail.subject
-        message['Message-ID'] = make_msgid(domain='travelpack')
+        message['Message-ID'] = mail.message_id or make_msgid(domain='travelpack')
+        for name, value in (mail.headers or {}).items():
+            message[name] = value
         message.set_content(mail.text)
         if mail.html:
             message.add_alternative(mail.html, subtype='html')

@@ -51,6 +51,12 @@ class Settings(BaseSettings):
     bin_days: int = 30
     burst_window_s: float = Field(default=0.25, description='while a burst lasts, tabs get one push per window')
     presence_interval_s: float = Field(default=0.5, description='at most one presence message per window')
+    digest_delay_s: float = Field(default=900.0, ge=0, description='a digest waits until the list was quiet this long')
+    digest_min_interval_s: float = Field(default=21600.0, ge=0, description='at most one digest per person and list')
+    reminder_days: int = Field(default=2, ge=0, description='departure reminders this many days before the start')
+    scheduler_interval_s: float = Field(default=30.0, gt=0, description='how often due mails are looked for')
+    mail_retry_s: float = Field(default=30.0, gt=0, description='first retry of a failed mail; doubles each time')
+    mail_attempts: int = Field(default=4, ge=1, description='a mail is "failed" after this many tries')
     items_per_list_max: int = Field(default=ITEMS_PER_LIST_MAX, ge=1, description="the contract's item limit")
 
     @property

@@ -27,6 +27,7 @@ class Writer:
         self.db = db
         self.lock = asyncio.Lock()
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix='travelpack-writer')
+        self.closed = False  # background work that finds it closed (shutting down) skips its write
 
     async def run(self, work: Callable[[Session], T], publish: Callable[[T], None] | None = None) -> T:
         """Run `work` in one write transaction, then `publish` its result, both under the lock."""
@@ -41,6 +42,7 @@ class Writer:
             return result
 
     def close(self) -> None:
+        self.closed = True
         self.executor.shutdown(wait=True)
 
     def _transaction(self, work: Callable[[Session], T]) -> T:

@@ -128,15 +128,22 @@ class ListTab:
         self.room.tabs.add(self.key)
         self.room.presence.arrive(self.key, actor_of(self.user))
         self.table.forget_rows()
+        self._seen()
 
     def _on_disconnect(self) -> None:
         self.room.presence.leave(self.key, self.user.id)  # away; a reconnect brings them back
+        self._seen()
 
     def _on_delete(self) -> None:
         self.room.presence.leave(self.key, self.user.id)
+        self._seen()
         self.room.tabs.discard(self.key)
         self.room.access_changed.unsubscribe(self._on_access_changed)
         self.services.rooms.drop_if_empty(self.room.list_id)
+
+    def _seen(self) -> None:
+        """They have seen the list up to now (no digest for these changes); the scheduler keeps it fresh."""
+        background_tasks.create(self.services.notify.seen.touch(self.room.list_id, [self.user.id]), name='seen')
 
     def _on_access_changed(self, what: str) -> None:
         self.role = self.services.lists.role_of(self.room.list_id, self.user.id)
