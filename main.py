@@ -12,6 +12,7 @@ import pages.signin
 from travelpack_ui.api.auth import auth_router
 from travelpack_ui.api.errors import ApiGuard, install_error_handlers
 from travelpack_ui.api.lists import lists_router
+from travelpack_ui.api.notifications import notifications_router
 from travelpack_ui.api.sharing import sharing_router
 from travelpack_ui.api.ws import ws_router
 from travelpack_ui.core.logs import configure_logging
@@ -29,7 +30,7 @@ install_web(app, settings)
 install_error_handlers(app)
 app.add_middleware(ApiGuard)
 include_routers(app, auth_router(services), lists_router(services), sharing_router(services, services.sharing),
-                ws_router(services))
+                ws_router(services), notifications_router(services))
 app.on_startup(lambda: background_tasks.create(services.lists.purge_periodically(), name='empty the bin'))
 app.on_startup(services.sharing.invitations.post.resume)  # invitation mails that had not gone out before a restart
 app.on_shutdown(services.writer.close)

@@ -32,6 +32,7 @@ from .lists import (
     PackingList,
     PersonPublic,
 )
+from .notifications import Notification, NotificationPublic, NotificationsPublic
 from .ops import OP_TYPES, Activity, ActivityPublic, Op, OpRecord, OpResult, OpsPublic, OpsRequest, find_conflicts
 from .roles import Action, Role, RoleName, can, higher
 from .sharing import AcceptedPublic, CollaboratorPublic, Invitation, InvitationPublic, ShareLink, ShareLinkPublic
@@ -84,6 +85,9 @@ __all__ = [
     'NamedCreate',
     'NamedPublic',
     'NamedUpdate',
+    'Notification',
+    'NotificationPublic',
+    'NotificationsPublic',
     'Op',
     'OpRecord',
     'OpResult',

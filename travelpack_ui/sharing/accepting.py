@@ -15,7 +15,7 @@ from models import Invitation, ListMember, PackingList, ShareLink, User, higher
 from models.common import aware
 from travelpack_ui.core.errors import DomainError, Forbidden, Gone
 from travelpack_ui.core.tokens import digest
-from travelpack_ui.sharing.context import INVITE, SHARE, SharingContext
+from travelpack_ui.sharing.context import INVITE, SHARE, MemberChange, SharingContext
 from travelpack_ui.sharing.membership import check_one_owner, lock_list
 
 GONE = 'This invitation has expired or was revoked.'
@@ -109,8 +109,9 @@ class Accepting:
             check_one_owner(session, list_id)
             return member.role
 
-        def publish(_: str) -> None:
+        def publish(role: str) -> None:
             self.lists.lifecycle.emit(list_id, 'members')
+            self.context.members_changed.emit(MemberChange(list_id, 'joined', user.id, user.id, role=role))
             if kind == INVITE:
                 self.invitations_changed.emit(list_id)
         role = await self.context.writer.run(work, publish)
