@@ -56,8 +56,10 @@ def sentence(details: dict[str, Any]) -> str:
     phrases, last_verb = [], ''
     for actor in details['actors'].values():
         parts: list[str] = []
+        counted = False  # only the first count says what it counts: "packed 5 of your items and added 2"
         for verb, n in actor['counts'].items():
-            what = actor['last'][verb] if n == 1 else (f'{n} of your items' if not parts else str(n))
+            what = actor['last'][verb] if n == 1 else (str(n) if counted else f'{n} of your items')
+            counted = counted or n > 1
             parts.append(f'{verb} {what}')
             last_verb = verb
         phrases.append(f'{actor["name"]} {_and(parts)}')
