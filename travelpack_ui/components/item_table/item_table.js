@@ -46,6 +46,7 @@ ${ADD_ITEMS_TEMPLATE}
         </select>
         <select class="tp-select" v-model="travelerFilter" aria-label="Filter by traveler" data-testid="traveler-filter">
           <option value="">All travelers</option>
+          <option value="mine" data-testid="mine">Mine</option>
           <option value="none">No traveler</option>
           <option v-for="t in lists.travelers" :key="t.id" :value="t.id">{{ t.name }}</option>
         </select>
@@ -137,6 +138,7 @@ ${MESSAGES_TEMPLATE}
       const q = this.search;
       const bag = this.bagFilter;
       const trav = this.travelerFilter;
+      const mine = this.myTravelers;
       const unpacked = this.unpackedOnly;
       const buckets = new Map();
       for (const c of this.lists.categories) buckets.set(c.id, { id: c.id, name: c.name, items: [], packed: 0, total: 0 });
@@ -147,7 +149,9 @@ ${MESSAGES_TEMPLATE}
         if (item.packed) b.packed++;
         if (unpacked && item.packed) continue;
         if (bag && (bag === "none" ? item.bag_id : item.bag_id !== bag)) continue;
-        if (trav && (trav === "none" ? item.traveler_id : item.traveler_id !== trav)) continue;
+        if (trav === "mine") {
+          if (!mine.has(item.traveler_id)) continue;
+        } else if (trav && (trav === "none" ? item.traveler_id : item.traveler_id !== trav)) continue;
         if (q && !item.name.toLowerCase().includes(q) && !(item.notes && item.notes.toLowerCase().includes(q))) continue;
         b.items.push(item);
       }
@@ -158,6 +162,11 @@ ${MESSAGES_TEMPLATE}
         out.push(b);
       }
       return out;
+    },
+    myTravelers() {
+      // "Mine": the items assigned to a traveler linked to me
+      const meId = this.me && this.me.id;
+      return new Set(this.lists.travelers.filter((t) => meId && t.user_id === meId).map((t) => t.id));
     },
     totals() {
       const v = this.view;
