@@ -10,7 +10,7 @@ from travelpack_ui.core.writer import Writer
 from travelpack_ui.lists.ops import OpService
 from travelpack_ui.lists.service import ListService
 from travelpack_ui.live.rooms import Rooms
-from travelpack_ui.notify.derive import Deriver
+from travelpack_ui.notify.derive import Notifier
 from travelpack_ui.notify.service import Notifications
 from travelpack_ui.sharing.accepting import Accepting
 from travelpack_ui.sharing.collaborators import Collaborators
@@ -52,7 +52,7 @@ def build_services(settings: Settings) -> Services:
                   presence_interval=settings.presence_interval_s)
     sharing = build_sharing(SharingContext(settings, db, writer, lists), mailer)
     notifications = Notifications(db, writer)
-    Deriver(notifications, db, ops=ops, lists=lists, rooms=rooms, sharing=sharing.context)  # lives on its events
+    Notifier(notifications, db, ops=ops, lists=lists, rooms=rooms, sharing=sharing.context)  # lives on its events
     return Services(settings=settings, db=db, writer=writer, mailer=mailer, accounts=accounts, auth=auth,
                     lists=lists, ops=ops, rooms=rooms, sharing=sharing, notifications=notifications)
 

@@ -7,7 +7,7 @@ are derived and written in a background task. Nobody is notified about their own
 import logging
 from typing import Any
 
-from nicegui import background_tasks
+from nicegui import background_tasks, run
 from sqlmodel import col, select
 
 from models import ListMember, PackingList, Role, Traveler, User
@@ -23,7 +23,7 @@ from travelpack_ui.sharing.context import MemberChange, SharingContext
 log = logging.getLogger(__name__)
 
 
-class Deriver:
+class Notifier:
     """Listens to the services' events and makes the notifications they imply."""
 
     def __init__(self, notifications: Notifications, db: Database, *, ops: OpService, lists: ListService,
@@ -38,8 +38,8 @@ class Deriver:
     # --- listeners: take what is only true now (presence), leave the rest to a background task -------------------
 
     def _on_changes(self, changes: list[Change]) -> None:
-        items = [c for c in changes if c.op.startswith('item.') and c.activity is not None]
-        if not items:
+        items = [c for c in changes if c.op.startswith('item.') and c.activity is not None and _may_concern_others(c)]
+        if not items:  # the usual burst: someone editing their own unassigned items costs nothing more
             return
         room = self.rooms.get(items[0].list_id)
         present = set(room.presence.visitors) if room is not None else set()
@@ -56,12 +56,11 @@ class Deriver:
 
     async def _changes(self, changes: list[Change], present: set[str]) -> None:
         list_id = changes[0].list_id
-        with self.db.read() as session:
-            plist = session.get(PackingList, list_id)
-            members = set(session.exec(select(ListMember.user_id).where(ListMember.list_id == list_id)).all())
-            linked = {traveler: person for traveler, person in session.exec(select(Traveler.id, Traveler.user_id).where(
-                Traveler.list_id == list_id, col(Traveler.user_id).is_not(None))).all() if person}
-        if plist is None:
+        found = await run.io_bound(self._people_of, list_id)  # off the event loop, like any blocking read
+        if found is None:  # shutting down
+            return
+        list_name, members, linked = found
+        if list_name is None:  # the list is gone for good
             return
         assigned: list[Entry] = []
         handled: set[tuple[str, str]] = set()  # (person, item): told by an 'assigned' entry, not again as away
@@ -73,11 +72,20 @@ class Deriver:
                 continue  # added while away: counted in their collapsed entry instead
             name = change.entity.get('name', 'an item')
             assigned.append(Entry(user_id=person, kind='assigned', list_id=list_id,
-                                  summary=f'{change.actor["display_name"]} assigned {name} to you in {plist.name}'))
+                                  summary=f'{change.actor["display_name"]} assigned {name} to you in {list_name}'))
             handled.add((person, change.entity['id']))
-        away = away_entries(changes, plist.name, linked=linked, members=members, present=present, skip=handled)
+        away = away_entries(changes, list_name, linked=linked, members=members, present=present, skip=handled)
         await self.notifications.add(assigned)
         await self.notifications.add(away, merge=merge_away)
+
+    def _people_of(self, list_id: str) -> tuple[str | None, set[str], dict[str, str]]:
+        """The list's name, its members, and which traveler is which member."""
+        with self.db.read() as session:
+            plist = session.get(PackingList, list_id)
+            members = set(session.exec(select(ListMember.user_id).where(ListMember.list_id == list_id)).all())
+            linked = session.exec(select(Traveler.id, Traveler.user_id).where(
+                Traveler.list_id == list_id, col(Traveler.user_id).is_not(None))).all()
+        return (plist.name if plist else None), members, {traveler: person for traveler, person in linked if person}
 
     async def _deleted(self, list_id: str) -> None:
         with self.db.read() as session:
@@ -130,6 +138,12 @@ def _member_entries(change: MemberChange, list_name: str, actor: str, target: Us
                                 summary=f'{actor} handed {list_name} over to {target.display_name}')
                           for m in members if m not in (target.id, change.by)]
     return []
+
+
+def _may_concern_others(change: Change) -> bool:
+    """Whether anyone but the actor could hear of this change: the item is someone else's, or has a traveler."""
+    before = ((change.activity or {}).get('before') or {}).get('traveler_id')
+    return change.entity.get('created_by') != change.actor['id'] or bool(change.entity.get('traveler_id') or before)
 
 
 def _newly_assigned_to(change: Change, linked: dict[str, str]) -> str | None:
