@@ -97,14 +97,15 @@ async def test_newest_first_in_pages_and_all_marked_read_at_once(client, ana) ->
 
 
 @pytest.mark.parametrize('body', [{}, {'ids': 'x'}, {'all': False}, {'ids': [1], 'all': True}, {'ids': [1], 'x': 1},
-                                  [1, 2]])
+                                  [1, 2], {'ids': [10**30]}, {'ids': [0]}])
 async def test_a_bad_mark_read_body_gets_a_sentence(client, ana, body: Any) -> None:
     response = await client.post(f'{URL}/read', json=body, headers=ana)
     assert response.status_code == 422, response.text
     assert set(response.json()) == {'detail', 'code'} and response.json()['code'] == 'invalid'
 
 
-@pytest.mark.parametrize('query', ['limit=0', 'limit=101', 'limit=x', 'before=abc', 'unread=maybe'])
+@pytest.mark.parametrize('query', ['limit=0', 'limit=101', 'limit=x', 'before=abc', 'unread=maybe',
+                                   f'before={10**30}'])
 async def test_bad_paging_gets_a_sentence(client, ana, query: str) -> None:
     response = await client.get(f'{URL}?{query}', headers=ana)
     assert response.status_code == 422 and response.json()['code'] == 'invalid'

@@ -10,12 +10,17 @@ from travelpack_ui.api.errors import BODY, SIGNED_IN, errors
 from travelpack_ui.notify.service import LIMIT_MAX
 from travelpack_ui.services import Services
 
+ID_MAX = 2**31 - 1  # the id column's range: a larger number is refused as such, not by the database
+
+
+EntryId = Annotated[int, Field(ge=1, le=ID_MAX)]
+
 
 class MarkRead(BaseModel):
     """Either some entries by id, or all of them."""
     model_config = ConfigDict(extra='forbid')
 
-    ids: list[int] | None = Field(default=None, max_length=1000)
+    ids: list[EntryId] | None = Field(default=None, max_length=1000)
     all: bool | None = None
 
     @model_validator(mode='after')
@@ -36,7 +41,7 @@ def notifications_router(services: Services) -> APIRouter:
                 responses=errors(SIGNED_IN, 422))
     def notifications_of(user: CurrentUser, unread: bool | None = None,
                          limit: Annotated[int, Query(ge=1, le=LIMIT_MAX)] = 50,
-                         before: Annotated[int | None, Query(ge=1)] = None) -> dict[str, Any]:
+                         before: Annotated[int | None, Query(ge=1, le=ID_MAX)] = None) -> dict[str, Any]:
         """Newest first; `unread=true` for unread ones only; pass the last entry's id as `before` for more."""
         return notifications.page(user.id, unread=unread, limit=limit, before=before)
 
