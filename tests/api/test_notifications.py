@@ -150,6 +150,11 @@ async def test_added_role_changed_and_removed_tell_the_person_concerned(client, 
 
     assert (await client.post(people, json={'user_id': ben_id, 'role': 'viewer'}, headers=ana)).status_code == 200
     assert (await entry_of(client, ben, 'role_changed'))['summary'] == 'ana made you a viewer of Ski week'
+    assert (await client.post(people, json={'user_id': ben_id, 'role': 'viewer'}, headers=ana)).status_code == 200
+    assert (await client.post(people, json={'user_id': ben_id, 'role': 'editor'}, headers=ana)).status_code == 200
+    await entry_of(client, ben, 'role_changed', count=2)
+    assert [e['summary'] for e in (await inbox(client, ben))['items'] if e['kind'] == 'role_changed'] == [
+        'ana made you an editor of Ski week', 'ana made you a viewer of Ski week']  # the same role again: no news
 
     assert (await client.delete(f'{people}/{ben_id}', headers=ana)).status_code == 204
     assert (await entry_of(client, ben, 'removed'))['summary'] == 'ana removed you from the list Ski week'

@@ -39,11 +39,13 @@ class Collaborators:
         """Change a member's role, or add someone the owner already shares another list with; (entry, created)."""
         self.lists.require(list_id, user.id, Action.manage_sharing)
         granted = grantable(role)
+        before: list[str] = []  # the role the member had, for the notification (none when added)
 
         def work(session: Session) -> tuple[dict[str, Any], bool]:
             lock_as_owner(session, list_id, user.id)
             member = session.get(ListMember, (list_id, target_id))
             created = member is None
+            before[:] = [] if member is None else [member.role]
             if member is None:
                 if not _knows(session, user.id, target_id):
                     raise NotFound('No such collaborator. Invite people by email instead.', code='not_found')
@@ -60,10 +62,12 @@ class Collaborators:
             target = session.get(User, target_id)
             assert target is not None
             return collaborator_public(member, target, with_email=True), created
-        def publish(answer: tuple[dict[str, Any], bool]) -> None:
+
+        def publish(_: tuple[dict[str, Any], bool]) -> None:
             self.lists.lifecycle.emit(list_id, 'members')
-            what = 'added' if answer[1] else 'role_changed'
-            self.context.members_changed.emit(MemberChange(list_id, what, user.id, target_id, role=granted))
+            if before != [granted]:
+                what = 'role_changed' if before else 'added'
+                self.context.members_changed.emit(MemberChange(list_id, what, user.id, target_id, role=granted))
         return await self.context.writer.run(work, publish)
 
     async def remove(self, list_id: str, target_id: str, *, user: User) -> None:
