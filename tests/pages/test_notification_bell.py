@@ -57,7 +57,9 @@ async def test_a_change_to_my_item_while_i_am_elsewhere_rings_the_bell_live(user
 
     # ben goes to his lists and closes the list's tab; ana unpacks his sunscreen: his bell rings without a reload
     await ben.open('/')
+    bells = len(notifications.updates_for(user_id('ben@example.com')).callbacks)
     list_tab.delete()
+    assert len(notifications.updates_for(user_id('ben@example.com')).callbacks) == bells - 1  # its bell let go
     await eventually(lambda: user_id('ben@example.com') not in room.presence.visitors)
     assert count_on(ben) == '1'
     await apply(list_id, 'ana@example.com', 'item.update', sunscreen, packed=False)
