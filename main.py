@@ -13,6 +13,7 @@ from pages import unsubscribe  # plain routes, no ui.page: NiceGUI's test harnes
 from travelpack_ui.api.auth import auth_router
 from travelpack_ui.api.errors import ApiGuard, install_error_handlers
 from travelpack_ui.api.lists import lists_router
+from travelpack_ui.api.notifications import notifications_router
 from travelpack_ui.api.notify import notify_router
 from travelpack_ui.api.sharing import sharing_router
 from travelpack_ui.api.ws import ws_router
@@ -31,7 +32,8 @@ install_web(app, settings)
 install_error_handlers(app)
 app.add_middleware(ApiGuard)
 include_routers(app, auth_router(services), lists_router(services), sharing_router(services, services.sharing),
-                ws_router(services), notify_router(services))
+                ws_router(services), notify_router(services),
+                notifications_router(services))
 app.on_startup(lambda: background_tasks.create(services.lists.purge_periodically(), name='empty the bin'))
 app.on_startup(services.sharing.invitations.post.resume)  # invitation mails that had not gone out before a restart
 app.on_startup(lambda: background_tasks.create(services.notify.run(), name='mail scheduler'))

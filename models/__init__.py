@@ -32,6 +32,7 @@ from .lists import (
     PackingList,
     PersonPublic,
 )
+from .notifications import Notification, NotificationPublic, NotificationsPublic
 from .notify import MailOutbox, NotificationSettings, NotificationSettingsPublic
 from .ops import OP_TYPES, Activity, ActivityPublic, Op, OpRecord, OpResult, OpsPublic, OpsRequest, find_conflicts
 from .roles import Action, Role, RoleName, can, higher
@@ -86,8 +87,11 @@ __all__ = [
     'NamedCreate',
     'NamedPublic',
     'NamedUpdate',
+    'Notification',
+    'NotificationPublic',
     'NotificationSettings',
     'NotificationSettingsPublic',
+    'NotificationsPublic',
     'Op',
     'OpRecord',
     'OpResult',

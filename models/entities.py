@@ -55,7 +55,12 @@ class Bag(Named, table=True):
 
 
 class Traveler(Named, table=True):
+    """Someone the list packs for; linked to a member (`user_id`), the items assigned to it are that member's."""
     __tablename__ = 'traveler'
+
+    user_id: str | None = Field(default=None, foreign_key='app_user.id', ondelete='SET NULL', max_length=36)
+
+    EDITABLE: ClassVar[tuple[str, ...]] = ('name', 'position', 'user_id')
 
 
 class Item(InList, table=True):
@@ -94,6 +99,14 @@ class NamedUpdate(NamedCreate):
     _name_not_null = field_validator('name')(not_empty)
 
 
+class TravelerCreate(NamedCreate):
+    user_id: str | None = PydanticField(default=None, max_length=36, description='a member of the list, or null')
+
+
+class TravelerUpdate(NamedUpdate):
+    user_id: str | None = PydanticField(default=None, max_length=36, description='a member of the list, or null')
+
+
 class ItemCreate(Payload):
     name: str = PydanticField(json_schema_extra=NAME_BOUNDS)
     quantity: int = PydanticField(default=1, ge=0, le=QUANTITY_MAX, strict=True)
@@ -121,10 +134,10 @@ class ItemUpdate(ItemCreate):
 
 
 CREATE_PAYLOADS: dict[str, type[Payload]] = {
-    'list': ListCreate, 'item': ItemCreate, 'category': NamedCreate, 'bag': NamedCreate, 'traveler': NamedCreate,
+    'list': ListCreate, 'item': ItemCreate, 'category': NamedCreate, 'bag': NamedCreate, 'traveler': TravelerCreate,
 }
 UPDATE_PAYLOADS: dict[str, type[Payload]] = {
-    'list': ListUpdate, 'item': ItemUpdate, 'category': NamedUpdate, 'bag': NamedUpdate, 'traveler': NamedUpdate,
+    'list': ListUpdate, 'item': ItemUpdate, 'category': NamedUpdate, 'bag': NamedUpdate, 'traveler': TravelerUpdate,
 }
 
 
@@ -135,7 +148,11 @@ class NamedPublic(AuditedPublic):
     position: float
 
 
-CategoryPublic = BagPublic = TravelerPublic = NamedPublic
+CategoryPublic = BagPublic = NamedPublic
+
+
+class TravelerPublic(NamedPublic):
+    user_id: str | None = PydanticField(default=None, description='the member this traveler is, if linked')
 
 
 class ItemPublic(AuditedPublic):
@@ -156,12 +173,17 @@ class PackingListPublic(ListMetaPublic):
     owner: PersonPublic | None
     categories: list[NamedPublic]
     bags: list[NamedPublic]
-    travelers: list[NamedPublic]
+    travelers: list[TravelerPublic]
     items: list[ItemPublic]
 
 
 class NamedChangePublic(NamedPublic):
     """A category, bag or traveler after a change, with the values that change overwrote."""
+    conflicts: list[ConflictPublic]
+
+
+class TravelerChangePublic(TravelerPublic):
+    """A traveler after a change, with the values that change overwrote."""
     conflicts: list[ConflictPublic]
 
 

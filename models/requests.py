@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import Field as PydanticField
 from pydantic import field_validator, model_validator
 
-from .entities import ItemCreate, ItemUpdate, NamedCreate, NamedUpdate
+from .entities import ItemCreate, ItemUpdate, NamedCreate, NamedUpdate, TravelerCreate, TravelerUpdate
 from .lists import ListUpdate, Payload
 
 OWN_FIELDS = {'id', 'base_version'}
@@ -60,13 +60,21 @@ class NamedUpdateBody(NamedUpdate, Versioned):
     pass
 
 
+class TravelerCreateBody(TravelerCreate, Created):
+    pass
+
+
+class TravelerUpdateBody(TravelerUpdate, Versioned):
+    pass
+
+
 class ListUpdateBody(ListUpdate, Versioned):
     pass
 
 
 CREATE_BODIES: dict[str, type[Created]] = {
-    'item': ItemCreateBody, 'category': NamedCreateBody, 'bag': NamedCreateBody, 'traveler': NamedCreateBody,
+    'item': ItemCreateBody, 'category': NamedCreateBody, 'bag': NamedCreateBody, 'traveler': TravelerCreateBody,
 }
 UPDATE_BODIES: dict[str, type[Versioned]] = {
-    'item': ItemUpdateBody, 'category': NamedUpdateBody, 'bag': NamedUpdateBody, 'traveler': NamedUpdateBody,
+    'item': ItemUpdateBody, 'category': NamedUpdateBody, 'bag': NamedUpdateBody, 'traveler': TravelerUpdateBody,
 }

@@ -10,7 +10,9 @@ from travelpack_ui.core.writer import Writer
 from travelpack_ui.lists.ops import OpService
 from travelpack_ui.lists.service import ListService
 from travelpack_ui.live.rooms import Rooms
+from travelpack_ui.notify.derive import Notifier
 from travelpack_ui.notify.scheduler import Notify
+from travelpack_ui.notify.service import Notifications
 from travelpack_ui.sharing.accepting import Accepting
 from travelpack_ui.sharing.collaborators import Collaborators
 from travelpack_ui.sharing.context import SharingContext
@@ -32,6 +34,7 @@ class Services:
     rooms: Rooms
     sharing: Sharing
     notify: Notify
+    notifications: Notifications
 
 
 def build_services(settings: Settings) -> Services:
@@ -51,8 +54,12 @@ def build_services(settings: Settings) -> Services:
                   presence_interval=settings.presence_interval_s)
     sharing = build_sharing(SharingContext(settings, db, writer, lists), mailer)
     notify = Notify(settings, db, writer, mailer, rooms)
+    notifications = Notifications(db, writer)
+    Notifier(notifications, db, ops=ops, lists=lists, rooms=rooms, sharing=sharing.context)  # lives on its events
+    notify.reminders.reminded.subscribe(
+        lambda user_id, list_id, summary: notifications.notify(user_id, 'reminder', list_id, summary))
     return Services(settings=settings, db=db, writer=writer, mailer=mailer, accounts=accounts, auth=auth,
-                    lists=lists, ops=ops, rooms=rooms, sharing=sharing, notify=notify)
+                    lists=lists, ops=ops, rooms=rooms, sharing=sharing, notify=notify, notifications=notifications)
 
 
 def build_sharing(context: SharingContext, mailer: Mailer) -> Sharing:

@@ -17,6 +17,7 @@ META = [*AUDIT, 'destination', 'end_date', 'name', 'notes', 'start_date']
 FULL = sorted([*META, 'bags', 'categories', 'items', 'owner', 'role', 'travelers'])
 SUMMARY = sorted([*META, 'item_count', 'owner', 'packed_count', 'role'])
 NAMED = sorted([*AUDIT, 'name', 'position'])
+TRAVELER = sorted([*NAMED, 'user_id'])
 ITEM = sorted([*AUDIT, 'bag_id', 'category_id', 'name', 'notes', 'packed', 'position', 'quantity', 'traveler_id',
                'weight_grams'])
 COLLABORATOR = ['added_at', 'added_by', 'color', 'display_name', 'email', 'initials', 'role', 'user_id']
@@ -46,7 +47,8 @@ async def test_every_answer_keeps_its_keys(client, ana, ben, mailbox: Mailbox) -
     entities = {}
     for plural in ('categories', 'bags', 'travelers'):
         answer = await client.post(f'{base}/{plural}', json={'name': plural.title()}, headers=ana)
-        assert answer.status_code == 201 and keys(answer.json()) == sorted([*NAMED, 'conflicts'])
+        named = TRAVELER if plural == 'travelers' else NAMED
+        assert answer.status_code == 201 and keys(answer.json()) == sorted([*named, 'conflicts'])
         entities[plural] = answer.json()
     item = (await client.post(f'{base}/items', json={'name': 'Sunscreen', 'category_id': entities['categories']['id']},
                               headers=ana)).json()
@@ -62,7 +64,7 @@ async def test_every_answer_keeps_its_keys(client, ana, ben, mailbox: Mailbox) -
 
     full = (await client.get(base, headers=ana)).json()
     assert keys(full) == FULL
-    assert [keys(full[k][0]) for k in ('categories', 'bags', 'travelers')] == [NAMED] * 3
+    assert [keys(full[k][0]) for k in ('categories', 'bags', 'travelers')] == [NAMED, NAMED, TRAVELER]
     assert keys(full['items'][0]) == ITEM
     assert keys((await client.patch(base, json={'notes': 'Sun', 'base_version': 1}, headers=ana)).json()) == \
         sorted([*FULL, 'conflicts'])

@@ -23,6 +23,7 @@ from models import (
     PackingListPublic,
     User,
 )
+from models.entities import TravelerChangePublic
 from models.requests import CREATE_BODIES, UPDATE_BODIES, Created, ListUpdateBody, Versioned
 from travelpack_ui.api.deps import bearer_user
 from travelpack_ui.api.errors import BODY, CHANGE, IN_LIST, SIGNED_IN, errors
@@ -30,8 +31,9 @@ from travelpack_ui.core.errors import Rejected
 from travelpack_ui.services import Services
 
 KINDS = {'items': 'item', 'categories': 'category', 'bags': 'bag', 'travelers': 'traveler'}
-CHANGE_ANSWERS: dict[str, type[ItemChangePublic | NamedChangePublic]] = {
-    'item': ItemChangePublic, 'category': NamedChangePublic, 'bag': NamedChangePublic, 'traveler': NamedChangePublic,
+CHANGE_ANSWERS: dict[str, type[ItemChangePublic | NamedChangePublic | TravelerChangePublic]] = {
+    'item': ItemChangePublic, 'category': NamedChangePublic, 'bag': NamedChangePublic,
+    'traveler': TravelerChangePublic,
 }
 EXACT: dict[str, Any] = {'response_model_exclude_unset': True}  # a key the service left out stays out
 

@@ -1,10 +1,11 @@
-"""Page chrome: a header with the app name, the page title and the account menu."""
+"""Page chrome: a header with the app name, the page title, the notification bell and the account menu."""
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from nicegui import ui
+from nicegui import app, ui
 
 from models import User
+from travelpack_ui.components.bell import notification_bell
 from travelpack_ui.components.lazy_menu import lazy_menu
 
 STYLE = '''
@@ -38,6 +39,10 @@ def frame(title: str, user: User | None = None) -> Iterator[ui.column]:
             ui.label('TravelPack').classes('text-lg font-bold')
         ui.space()
         if user is not None:
+            # the object graph `main.py` put on the app: every page's frame gets the bell without each page passing
+            # the service along (and so no page can forget it)
+            notification_bell(app.state.travelpack.notifications, user)
+
             def account_menu() -> None:
                 ui.menu_item(user.display_name).props('disable')
                 ui.menu_item('Profile', on_click=lambda: ui.navigate.to('/profile'))

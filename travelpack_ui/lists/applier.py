@@ -16,6 +16,7 @@ from models import (
     UPDATE_PAYLOADS,
     Audited,
     Item,
+    ListMember,
     Op,
     PackingList,
     User,
@@ -181,6 +182,9 @@ class OpApplier:
             raise Rejected('list_full', f'This list already has {self.items_max} items, the most a list can hold.')
 
     def _check_references(self, fields: dict[str, Any]) -> None:
+        person = fields.get('user_id')
+        if person is not None and self.session.get(ListMember, (self.plist.id, person)) is None:
+            raise Rejected('invalid', 'user_id: a traveler can only be linked to a member of this list')
         for name in ('category_id', 'bag_id', 'traveler_id'):
             target = fields.get(name)
             if target is not None and self._live(ENTITY_TABLES[name.removesuffix('_id')], target) is None:

@@ -96,12 +96,15 @@ class ListService:
         return data
 
     def people(self, list_id: str) -> dict[str, dict[str, Any]]:
-        """Everyone whose name may appear on the list (members and past actors), for attribution."""
+        """Everyone whose name may appear on the list (members and past actors), for attribution; `member` marks
+        who may be linked to a traveler."""
         with self.db.read() as session:
             members = select(ListMember.user_id).where(ListMember.list_id == list_id)
             actors = select(Activity.actor_id).where(Activity.list_id == list_id).distinct()
             users = session.exec(select(User).where(col(User.id).in_(members.union(actors)))).all()
-        return {u.id: {'display_name': u.display_name, 'initials': u.initials, 'color': u.color} for u in users}
+            current = set(session.exec(members).all())
+        return {u.id: {'display_name': u.display_name, 'initials': u.initials, 'color': u.color,
+                       'member': u.id in current} for u in users}
 
     def activity(self, list_id: str, *, limit: int = 50, before: str | None = None) -> list[dict[str, Any]]:
         """Newest first, one sentence each; `before` is the id of the last entry of the previous page."""
@@ -175,6 +178,8 @@ class ListService:
                 for row in source[key]:
                     new_ids[row['id']] = new_id()
                     values = {f: row[f] for f in table.EDITABLE}
+                    if key == 'travelers' and values['user_id'] != user.id:
+                        values['user_id'] = None  # the copy's only member is its owner
                     if key == 'items':
                         values['packed'] = False
                         for ref in ('category_id', 'bag_id', 'traveler_id'):

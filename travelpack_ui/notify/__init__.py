@@ -1,1 +1,2 @@
-"""Mail for people who are away: last-seen marks, digests, reminders, the outbox and its scheduler."""
+"""People who are not looking: in-app notifications (`service`, `derive`, `away`) and mail for people who are away
+(last-seen marks, digests, reminders, the outbox and its scheduler)."""

@@ -8,7 +8,7 @@ from sqlalchemy import ColumnElement, Select, func, or_, true
 from sqlalchemy import select as core_select
 from sqlmodel import Session, col
 
-from models import Item, ListMember, NotificationSettings, PackingList, User
+from models import Item, ListMember, NotificationSettings, PackingList, Traveler, User
 from travelpack_ui.core.db import Database
 from travelpack_ui.core.settings import Settings
 from travelpack_ui.core.writer import Writer
@@ -18,10 +18,9 @@ from travelpack_ui.notify.prefs import Prefs
 
 
 def counts_for_member() -> ColumnElement[bool]:
-    """Which unpacked items a member is reminded of. Items assigned to nobody; once travelers are linked to people
-    (`Traveler.user_id`), add `col(Item.traveler_id).in_(select(Traveler.id).where(Traveler.user_id ==
-    ListMember.user_id))` to this `or_`."""
-    return or_(col(Item.traveler_id).is_(None))
+    """Which unpacked items a member is reminded of: those assigned to nobody or to a traveler linked to them."""
+    theirs = core_select(col(Traveler.id)).where(col(Traveler.user_id) == col(ListMember.user_id))
+    return or_(col(Item.traveler_id).is_(None), col(Item.traveler_id).in_(theirs.scalar_subquery()))
 
 
 def due_reminders(today: date, *, days: int) -> Select[str, str, date | None, int]:

@@ -21,7 +21,7 @@ from models.common import aware
 from travelpack_ui.auth.service import create_account
 from travelpack_ui.core.errors import DomainError, Forbidden, Gone
 from travelpack_ui.core.tokens import digest
-from travelpack_ui.sharing.context import INVITE, SHARE, SharingContext
+from travelpack_ui.sharing.context import INVITE, SHARE, MemberChange, SharingContext
 from travelpack_ui.sharing.membership import check_one_owner, lock_list
 
 GONE = 'This invitation has expired or was revoked.'
@@ -104,7 +104,7 @@ class Accepting:
             raise Forbidden('This invitation was sent to another email address: sign in with that address to '
                             'accept it.', code='wrong_email')
         role = await self.context.writer.run(lambda session: self._join(session, token, info, user),
-                                             lambda _: self._announce(info))
+                                             lambda joined_as: self._announce(info, user, joined_as))
         return {'list_id': info.list_id, 'role': role}
 
     async def join_as_invited(self, token: Any) -> tuple[User, dict[str, Any]]:
@@ -121,7 +121,7 @@ class Accepting:
                 raise AccountExists('This address already has an account: sign in to join.')
             user = create_account(session, address)
             return user, self._join(session, token, info, user)
-        user, role = await self.context.writer.run(work, lambda _: self._announce(info))
+        user, role = await self.context.writer.run(work, lambda joined: self._announce(info, *joined))
         return user, {'list_id': info.list_id, 'role': role}
 
     async def land(self, next_path: str, *, user: User) -> str:
@@ -171,8 +171,9 @@ class Accepting:
         check_one_owner(session, info.list_id)
         return member.role
 
-    def _announce(self, info: TokenInfo) -> None:
+    def _announce(self, info: TokenInfo, user: User, role: str) -> None:
         self.lists.lifecycle.emit(info.list_id, 'members')
+        self.context.members_changed.emit(MemberChange(info.list_id, 'joined', user.id, user.id, role=role))
         if info.kind == INVITE:
             self.invitations_changed.emit(info.list_id)
 

@@ -15,7 +15,7 @@ from models import Action, ListMember, Role, User, iso
 from models.common import aware
 from models.roles import RANK
 from travelpack_ui.core.errors import Forbidden, Invalid, NotFound
-from travelpack_ui.sharing.context import SharingContext
+from travelpack_ui.sharing.context import MemberChange, SharingContext
 from travelpack_ui.sharing.membership import check_one_owner, grantable, lock_as_owner, lock_list
 
 
@@ -39,11 +39,13 @@ class Collaborators:
         """Change a member's role, or add someone the owner already shares another list with; (entry, created)."""
         self.lists.require(list_id, user.id, Action.manage_sharing)
         granted = grantable(role)
+        before: list[str] = []  # the role the member had, for the notification (none when added)
 
         def work(session: Session) -> tuple[dict[str, Any], bool]:
             lock_as_owner(session, list_id, user.id)
             member = session.get(ListMember, (list_id, target_id))
             created = member is None
+            before[:] = [] if member is None else [member.role]
             if member is None:
                 if not _knows(session, user.id, target_id):
                     raise NotFound('No such collaborator. Invite people by email instead.', code='not_found')
@@ -60,7 +62,13 @@ class Collaborators:
             target = session.get(User, target_id)
             assert target is not None
             return collaborator_public(member, target, with_email=True), created
-        return await self.context.writer.run(work, lambda _: self.lists.lifecycle.emit(list_id, 'members'))
+
+        def publish(_: tuple[dict[str, Any], bool]) -> None:
+            self.lists.lifecycle.emit(list_id, 'members')
+            if before != [granted]:
+                what = 'role_changed' if before else 'added'
+                self.context.members_changed.emit(MemberChange(list_id, what, user.id, target_id, role=granted))
+        return await self.context.writer.run(work, publish)
 
     async def remove(self, list_id: str, target_id: str, *, user: User) -> None:
         """The owner removes someone, or someone leaves; their open pages and sockets lose access at once."""
@@ -89,7 +97,12 @@ class Collaborators:
                 session.delete(target)
             session.flush()
             check_one_owner(session, list_id)
-        await self.context.writer.run(work, lambda _: self.lists.lifecycle.emit(list_id, 'members'))
+
+        def publish(_: None) -> None:
+            self.lists.lifecycle.emit(list_id, 'members')
+            change = MemberChange(list_id, 'left' if leaving else 'removed', user.id, target_id)
+            self.context.members_changed.emit(change)
+        await self.context.writer.run(work, publish)
 
     async def transfer(self, list_id: str, target_id: str, *, user: User) -> list[dict[str, Any]]:
         """The member becomes owner and the old owner an editor, in one transaction."""
@@ -107,7 +120,11 @@ class Collaborators:
             session.add(target)
             session.flush()
             check_one_owner(session, list_id)
-        await self.context.writer.run(work, lambda _: self.lists.lifecycle.emit(list_id, 'members'))
+
+        def publish(_: None) -> None:
+            self.lists.lifecycle.emit(list_id, 'members')
+            self.context.members_changed.emit(MemberChange(list_id, 'transferred', user.id, target_id, role='owner'))
+        await self.context.writer.run(work, publish)
         return self.of(list_id, user=user)
 
     def shared_with_me(self, user: User) -> list[dict[str, Any]]:

@@ -18,7 +18,7 @@ from travelpack_ui.core.errors import Conflict, Invalid, NotFound
 from travelpack_ui.core.mailer import Mailer
 from travelpack_ui.core.ratelimit import RateLimiter
 from travelpack_ui.core.tokens import digest, random_token
-from travelpack_ui.sharing.context import INVITE, SharingContext
+from travelpack_ui.sharing.context import INVITE, MemberChange, SharingContext
 from travelpack_ui.sharing.mail import InvitationPost, header_safe
 from travelpack_ui.sharing.membership import grantable, lock_as_owner
 
@@ -66,7 +66,12 @@ class Invitations:
                 session.flush()
                 made.append((invitation.id, self.context.signer.sign(INVITE, {'i': invitation.id, 'n': nonce})))
             return made
-        made = await self.context.writer.run(work, lambda _: self.changed.emit(list_id))
+        def publish(_: list[tuple[str, str]]) -> None:
+            self.changed.emit(list_id)
+            for address in recipients:
+                self.context.members_changed.emit(MemberChange(list_id, 'invited', user.id, email=address,
+                                                               role=granted))
+        made = await self.context.writer.run(work, publish)
         self.post.tokens.update(made)
         await asyncio.gather(*(self.post.deliver(invitation_id) for invitation_id, _ in made))
         ids = [invitation_id for invitation_id, _ in made]

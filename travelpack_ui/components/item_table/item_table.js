@@ -49,6 +49,7 @@ ${ADD_ITEMS_TEMPLATE}
         <select v-if="lists.travelers.length || travelerFilter" class="tp-select" v-model="travelerFilter"
                 aria-label="Filter by traveler" data-testid="traveler-filter">
           <option value="">All travelers</option>
+          <option value="mine" data-testid="mine">Mine</option>
           <option value="none">No traveler</option>
           <option v-for="t in lists.travelers" :key="t.id" :value="t.id">{{ t.name }}</option>
         </select>
@@ -143,6 +144,7 @@ ${MESSAGES_TEMPLATE}
       const q = this.search;
       const bag = this.bagFilter;
       const trav = this.travelerFilter;
+      const mine = this.myTravelers;
       const unpacked = this.unpackedOnly;
       const buckets = new Map();
       for (const c of this.lists.categories) buckets.set(c.id, { id: c.id, name: c.name, items: [], packed: 0, total: 0 });
@@ -153,7 +155,9 @@ ${MESSAGES_TEMPLATE}
         if (item.packed) b.packed++;
         if (unpacked && item.packed) continue;
         if (bag && (bag === "none" ? item.bag_id : item.bag_id !== bag)) continue;
-        if (trav && (trav === "none" ? item.traveler_id : item.traveler_id !== trav)) continue;
+        if (trav === "mine") {
+          if (!mine.has(item.traveler_id)) continue;
+        } else if (trav && (trav === "none" ? item.traveler_id : item.traveler_id !== trav)) continue;
         if (q && !item.name.toLowerCase().includes(q) && !(item.notes && item.notes.toLowerCase().includes(q))) continue;
         b.items.push(item);
       }
@@ -164,6 +168,11 @@ ${MESSAGES_TEMPLATE}
         out.push(b);
       }
       return out;
+    },
+    myTravelers() {
+      // "Mine": the items assigned to a traveler linked to me
+      const meId = this.me && this.me.id;
+      return new Set(this.lists.travelers.filter((t) => meId && t.user_id === meId).map((t) => t.id));
     },
     totals() {
       const v = this.view;

@@ -1,0 +1,54 @@
+"""REST: the caller's in-app notifications (API.md, "Notifications"): read them, mark them read."""
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Response
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from models import NotificationsPublic, User
+from travelpack_ui.api.deps import bearer_user
+from travelpack_ui.api.errors import BODY, SIGNED_IN, errors
+from travelpack_ui.notify.service import LIMIT_MAX
+from travelpack_ui.services import Services
+
+ID_MAX = 2**31 - 1  # the id column's range: a larger number is refused as such, not by the database
+
+
+EntryId = Annotated[int, Field(ge=1, le=ID_MAX)]
+
+
+class MarkRead(BaseModel):
+    """Either some entries by id, or all of them."""
+    model_config = ConfigDict(extra='forbid')
+
+    ids: list[EntryId] | None = Field(default=None, max_length=1000)
+    all: bool | None = None
+
+    @model_validator(mode='after')
+    def _one_of(self) -> 'MarkRead':
+        if (self.ids is None) == (self.all is None):
+            raise ValueError('send either "ids" (a list) or "all": true')
+        if self.all is False:
+            raise ValueError('"all" marks everything read; it can only be true')
+        return self
+
+
+def notifications_router(services: Services) -> APIRouter:
+    router = APIRouter(prefix='/api/user', tags=['notifications'])
+    notifications = services.notifications
+    CurrentUser = Annotated[User, Depends(bearer_user(services.auth))]
+
+    @router.get('/notifications', response_model=NotificationsPublic, response_model_exclude_unset=True,
+                responses=errors(SIGNED_IN, 422))
+    def notifications_of(user: CurrentUser, unread: bool | None = None,
+                         limit: Annotated[int, Query(ge=1, le=LIMIT_MAX)] = 50,
+                         before: Annotated[int | None, Query(ge=1, le=ID_MAX)] = None) -> dict[str, Any]:
+        """Newest first; `unread=true` for unread ones only; pass the last entry's id as `before` for more."""
+        return notifications.page(user.id, unread=unread, limit=limit, before=before)
+
+    @router.post('/notifications/read', status_code=204, responses=errors(SIGNED_IN, BODY))
+    async def mark_read(body: MarkRead, user: CurrentUser) -> Response:
+        """`{"ids": [...]}` marks those entries read (ids not yours are ignored); `{"all": true}` marks all."""
+        await notifications.mark_read(user.id, ids=body.ids, everything=bool(body.all))
+        return Response(status_code=204)
+
+    return router
