@@ -7,7 +7,12 @@ deep. A lone surrogate is answered, never a reason to drop the socket, and nothi
 import json
 import time
 import uuid
+from datetime import UTC, datetime
 
+from sqlalchemy import Executable, create_engine, delete, update
+from sqlmodel import col
+
+from models import ApiToken, User
 from tests.support.live import LiveServer
 from tests.support.ws_client import http_client, opened, sign_in
 from travelpack_ui.core.tokens import JwtCodec
@@ -62,6 +67,38 @@ async def test_an_access_token_that_expires_closes_its_socket_at_expiry(server: 
             assert time.time() - opened_at >= 2  # at its expiry, not at once
         async with opened(server, plist['id'], short) as late:
             assert await late.close_code() == 4401
+
+
+async def test_credentials_ended_elsewhere_close_the_socket_on_its_next_message(server, mailbox,
+                                                                              database_url: str) -> None:
+    """Another process (here: a write behind the server's back) revoked the token or deleted the account: no event
+    reaches this process, so the next message finds out."""
+    async with http_client(server) as http:
+        ana, ben = await sign_in(http, mailbox, 'ana@example.com'), await sign_in(http, mailbox, 'ben@example.com')
+        plist = await ana.post('/api/packing-lists', {'name': 'Lisbon'})
+        await ana.share(plist['id'], ben, 'editor')
+        pat = await ana.post('/api/user/tokens', {'name': 'script'})
+        async with opened(server, plist['id'], pat['token']) as script, opened(server, plist['id'], ben.token) as bens:
+            for socket in (script, bens):
+                assert await socket.request({'type': 'ping'}, 'pong') == {'type': 'pong'}
+            behind_the_servers_back(database_url, update(ApiToken).where(col(ApiToken.id) == pat['id'])
+                                    .values(revoked_at=datetime.now(UTC)))
+            behind_the_servers_back(database_url, delete(User).where(col(User.id) == ben.id))
+            for socket in (script, bens):
+                await socket.send({'type': 'ping'})
+                assert await socket.close_code() == 4401
+                assert [m['type'] for m in socket.messages].count('pong') == 1
+
+
+def behind_the_servers_back(database_url: str, statement: Executable) -> None:
+    engine = create_engine(database_url)
+    try:
+        with engine.begin() as connection:
+            if engine.dialect.name == 'sqlite':
+                connection.exec_driver_sql('PRAGMA foreign_keys=ON')  # the account's memberships go with it
+            connection.execute(statement)
+    finally:
+        engine.dispose()
 
 
 def access_token_of(server: LiveServer, user_id: str, *, seconds: int) -> str:

@@ -205,12 +205,12 @@ class Connection:
         if not self.bucket.take():
             self.close(FLOODING)
             return
-        if self.credential.expires_at is not None and time.time() >= self.credential.expires_at:
-            self.close(NOT_AUTHENTICATED)  # the timer may lag behind a busy loop; nothing is accepted after `exp`
+        if not self._credential_valid():
+            self.close(NOT_AUTHENTICATED)
             return
         self.role = self.services.lists.role_of(self.room.list_id, self.user.id)
         if self.role is None:
-            self.close(FORBIDDEN)
+            self.close(FORBIDDEN if self.services.auth.still_valid(self.credential) else NOT_AUTHENTICATED)
             return
         try:
             message = parse(text, data)
@@ -289,6 +289,12 @@ class Connection:
         if not self.ended.is_set() and self.credential.ended_by(ended):
             self.room.sockets.pop(self.key, None)  # not one more change for them
             self.close(NOT_AUTHENTICATED)
+
+    def _credential_valid(self) -> bool:
+        """Past its `exp` (the timer may lag behind a busy loop), or a personal token revoked by another process."""
+        if self.credential.expires_at is not None:
+            return time.time() < self.credential.expires_at
+        return self.services.auth.still_valid(self.credential)
 
     def _owner(self) -> dict[str, Any] | None:
         """The owner as of now (the room's copy dates from when it opened; a transfer may have happened)."""

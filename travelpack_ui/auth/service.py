@@ -165,6 +165,18 @@ class AuthService:
             raise Unauthorized('The account behind this token no longer exists.', code='invalid_token')
         return user, credential
 
+    def still_valid(self, credential: Credential) -> bool:
+        """Whether the account (and the personal access token) behind a connection still exist unrevoked.
+
+        Events reach this process's sockets at once; this read catches what another process ended, on the next
+        message a socket sends.
+        """
+        with self.db.read() as session:
+            if credential.token_id is None:
+                return session.get(User, credential.user_id) is not None
+            row = session.get(ApiToken, credential.token_id)
+            return row is not None and row.revoked_at is None and session.get(User, credential.user_id) is not None
+
     async def create_personal_token(self, user: User, name: str) -> dict[str, Any]:
         token = 'tp_' + random_token()
         row = ApiToken(user_id=user.id, kind='personal', name=name, token_hash=digest(token))
