@@ -71,16 +71,19 @@ async def test_every_acknowledged_op_survives_kill_9_exactly_once(tmp_path: Path
         pending: dict[str, list[dict[str, Any]]] = {'a': [], 'b': []}  # two streams: a kill finds work in flight
         kills_done = 0
 
+        def done() -> bool:
+            return kills_done == KILLS and len(acked) >= (KILLS + 1) * ACKED_BETWEEN_KILLS
+
         async def stream(name: str) -> None:
             """Send batches; on a lost connection, wait for the next server and resend what was not acked."""
             mine, n = pending[name], 0
-            while kills_done < KILLS or len(acked) < (KILLS + 1) * ACKED_BETWEEN_KILLS:
+            while mine or not done():  # a batch lost with a connection is resent, even after the target
                 await servers.up.wait()
                 assert servers.server is not None
                 try:
                     async with opened(servers.server, plist['id'], ana.token) as socket:
                         await socket.expect(lambda m: m['type'] == 'snapshot', timeout=30)
-                        while kills_done < KILLS or len(acked) < (KILLS + 1) * ACKED_BETWEEN_KILLS:
+                        while mine or not done():
                             if not mine:
                                 mine.extend(create(f'{name}{n + k}') for k in range(BATCH))
                                 n += BATCH
