@@ -1,7 +1,7 @@
 """TravelPack: wiring only. Settings → services → API → pages → ui.run."""
 import gc
 
-from nicegui import app, background_tasks, ui
+from nicegui import app, background_tasks, core, ui
 
 import pages.export
 import pages.home
@@ -19,6 +19,7 @@ from travelpack_ui.api.sharing import sharing_router
 from travelpack_ui.api.ws import ws_router
 from travelpack_ui.core.logs import configure_logging
 from travelpack_ui.core.settings import Settings
+from travelpack_ui.core.socket_guard import SocketGuard
 from travelpack_ui.core.web import include_routers, install_web
 from travelpack_ui.services import build_services
 
@@ -29,6 +30,7 @@ services = build_services(settings)
 app.state.travelpack = services  # tests and benchmarks reach the object graph here
 
 install_web(app, settings)
+SocketGuard(core.sio).install()  # a page obeys only the socket that did its handshake (upstream gap)
 install_error_handlers(app)
 app.add_middleware(ApiGuard)
 include_routers(app, auth_router(services), lists_router(services), sharing_router(services, services.sharing),

@@ -118,13 +118,11 @@ async def test_a_viewer_gets_every_op_rejected(server, mailbox) -> None:
 
 
 async def test_bad_messages_get_an_error_and_the_socket_stays_open(server, mailbox) -> None:
+    """JSON of the wrong shape is answered; what is not JSON at all closes with 4400 (test_ws_hardening.py)."""
     async with http_client(server) as http:
         ana = await sign_in(http, mailbox, 'ana@example.com')
         plist = await ana.post('/api/packing-lists', {'name': 'Lisbon'})
         async with opened(server, plist['id'], ana.token) as socket:
-            mark = len(socket.messages)
-            await socket.ws.send('{not json')
-            assert (await socket.expect(lambda m: m['type'] == 'error', after=mark))['code'] == 'invalid_json'
             for bad in ({'type': 'dance'}, ['ops'], {'type': 'ops', 'ops': 'all of them'}):
                 error = await socket.request(bad, 'error')  # type: ignore[arg-type]
                 assert error['code'] in ('unknown_type', 'invalid') and error['detail']

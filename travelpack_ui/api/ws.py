@@ -8,6 +8,7 @@ would not keep the order). What the client sends goes the same way as everything
 import asyncio
 import json
 import logging
+import time
 import uuid
 from typing import Any
 
@@ -18,6 +19,8 @@ from sqlmodel import select
 from starlette.websockets import WebSocketDisconnect
 
 from models import Action, ListMember, Op, OpResult, Role, User, can, validation_sentence
+from travelpack_ui.api.ws_frames import BadFrame, check_size, has_lone_surrogate, op_id_of, parse
+from travelpack_ui.auth.credentials import Credential, CredentialEnded
 from travelpack_ui.core.errors import DomainError, NotFound, Unauthorized
 from travelpack_ui.core.ratelimit import TokenBucket
 from travelpack_ui.lists.applier import actor_of
@@ -26,14 +29,15 @@ from travelpack_ui.services import Services
 
 log = logging.getLogger(__name__)
 
-MAX_MESSAGE_BYTES = 64 * 1024
 MAX_QUEUED = 1_000
 MAX_OPS = 500
 CLOSE_TIMEOUT_S = 5.0
 
-NOT_AUTHENTICATED, FORBIDDEN, NOT_FOUND, TOO_LARGE, FLOODING = 4401, 4403, 4404, 4413, 4429
+NOT_AUTHENTICATED, FORBIDDEN, NOT_FOUND, FLOODING = 4401, 4403, 4404, 4429
 TRY_AGAIN_LATER = 1013  # a client too slow to read its messages: reconnect for a fresh snapshot
+INTERNAL_ERROR = 1011  # a bug of ours: still a close frame, never a dropped connection
 CHANGE_PREFIX = '{"type":"change"'
+UNICODE_SENTENCE = 'The op contains a string that is not valid Unicode (a lone UTF-16 surrogate).'
 
 
 def ws_router(services: Services) -> APIRouter:
@@ -49,7 +53,7 @@ def ws_router(services: Services) -> APIRouter:
             return
         await websocket.accept()  # close codes reach clients only after the handshake
         try:
-            user = services.auth.authenticate(token)
+            user, credential = services.auth.identify(token)
         except Unauthorized:
             await websocket.close(code=NOT_AUTHENTICATED, reason='not authenticated')
             return
@@ -61,7 +65,7 @@ def ws_router(services: Services) -> APIRouter:
         except NotFound:  # purged from the bin meanwhile
             await websocket.close(code=NOT_FOUND, reason='no such packing list')
             return
-        connection = Connection(services, room, user, websocket)
+        connection = Connection(services, room, user, websocket, credential)
         if not connection.join():
             services.rooms.drop_if_empty(list_id)
             await websocket.close(code=NOT_FOUND, reason='no such packing list')
@@ -77,11 +81,14 @@ def ws_router(services: Services) -> APIRouter:
 class Connection:
     """One API client's socket on one list's room."""
 
-    def __init__(self, services: Services, room: Room, user: User, websocket: WebSocket) -> None:
+    def __init__(self, services: Services, room: Room, user: User, websocket: WebSocket,
+                 credential: Credential | None = None) -> None:
         self.services = services
         self.room = room
         self.user = user
         self.websocket = websocket
+        self.credential = credential or Credential(user.id)
+        self.expiry: asyncio.TimerHandle | None = None
         self.key = f'ws-{uuid.uuid4().hex}'
         self.role: Role | None = None
         self.queue: asyncio.Queue[str] = asyncio.Queue()
@@ -111,11 +118,18 @@ class Connection:
         self.room.access_changed.subscribe(self._on_access_changed)
         self.room.presence.arrive(self.key, actor_of(self.user))
         self._seen()
+        self.services.accounts.credential_ended.subscribe(self._on_credential_ended)
+        if self.credential.expires_at is not None:  # an access token ends at its `exp`, mid-connection or not
+            delay = max(0.0, self.credential.expires_at - time.time())
+            self.expiry = asyncio.get_running_loop().call_later(delay, self.close, NOT_AUTHENTICATED)
         return True
 
     def part(self) -> None:
         """Leave the room, whatever ended the connection."""
         self.room.access_changed.unsubscribe(self._on_access_changed)
+        self.services.accounts.credential_ended.unsubscribe(self._on_credential_ended)
+        if self.expiry is not None:
+            self.expiry.cancel()
         self.room.sockets.pop(self.key, None)
         self.room.presence.leave(self.key, self.user.id)
         self.services.rooms.drop_if_empty(self.room.list_id)
@@ -183,25 +197,32 @@ class Connection:
                 await self._on_frame(message.get('text'), message.get('bytes'))
         except (RuntimeError, OSError, WebSocketDisconnect):
             pass
+        except Exception:  # a bug of ours must still end in a close frame (and a log line), not a dropped socket
+            log.exception('WebSocket %s of user %s failed on a message', self.key, self.user.id)
+            self.close(INTERNAL_ERROR)
         finally:
             self.ended.set()
 
     async def _on_frame(self, text: str | None, data: bytes | None) -> None:
-        size = len(data) if data is not None else len(text or '')
-        if size > MAX_MESSAGE_BYTES or (text is not None and len(text.encode()) > MAX_MESSAGE_BYTES):
-            self.close(TOO_LARGE)
+        try:
+            check_size(text, data)
+        except BadFrame as bad:
+            self.close(bad.code)
             return
         if not self.bucket.take():
             self.close(FLOODING)
             return
+        if not self._credential_valid():
+            self.close(NOT_AUTHENTICATED)
+            return
         self.role = self.services.lists.role_of(self.room.list_id, self.user.id)
         if self.role is None:
-            self.close(FORBIDDEN)
+            self.close(FORBIDDEN if self.services.auth.still_valid(self.credential) else NOT_AUTHENTICATED)
             return
         try:
-            message = json.loads(text if text is not None else (data or b''))
-        except (ValueError, UnicodeDecodeError):
-            self._error('invalid_json', 'The message is not valid JSON.')
+            message = parse(text, data)
+        except BadFrame as bad:
+            self.close(bad.code)  # API.md: 4400 for a message that is not valid JSON or nests too deep
             return
         kind = message.get('type') if isinstance(message, dict) else None
         if kind == 'ops':
@@ -223,13 +244,14 @@ class Connection:
         results: list[dict[str, Any] | None] = []
         valid: list[Op] = []
         for entry in raw:
+            if has_lone_surrogate(entry):
+                results.append(OpResult.rejected(op_id_of(entry), 'invalid', UNICODE_SENTENCE).wire())
+                continue
             try:
                 valid.append(Op.model_validate(entry))
                 results.append(None)
             except ValidationError as error:
-                op_id = entry.get('op_id') if isinstance(entry, dict) else None
-                results.append(OpResult.rejected(str(op_id) if op_id is not None else '?', 'invalid',
-                                                 validation_sentence(error)).wire())
+                results.append(OpResult.rejected(op_id_of(entry), 'invalid', validation_sentence(error)).wire())
         version = self.room.version
         if valid:
             applied, version = await self._apply(valid)
@@ -268,6 +290,18 @@ class Connection:
         if self.role is None:
             self.room.sockets.pop(self.key, None)  # not one more change for them
             self.close(FORBIDDEN)
+
+    def _on_credential_ended(self, ended: CredentialEnded) -> None:
+        """The token this socket was opened with was revoked, or its account deleted: 4401 at once."""
+        if not self.ended.is_set() and self.credential.ended_by(ended):
+            self.room.sockets.pop(self.key, None)  # not one more change for them
+            self.close(NOT_AUTHENTICATED)
+
+    def _credential_valid(self) -> bool:
+        """Past its `exp` (the timer may lag behind a busy loop), or a personal token revoked by another process."""
+        if self.credential.expires_at is not None:
+            return time.time() < self.credential.expires_at
+        return self.services.auth.still_valid(self.credential)
 
     def _owner(self) -> dict[str, Any] | None:
         """The owner as of now (the room's copy dates from when it opened; a transfer may have happened)."""

@@ -4,9 +4,11 @@ Each flow exists once here, for the JSON API and the profile page alike.
 """
 from typing import Any
 
+from nicegui import Event
 from sqlmodel import Session, select
 
 from models import ListMember, PackingList, Role, User, UserPublic
+from travelpack_ui.auth.credentials import CredentialEnded
 from travelpack_ui.core.db import Database
 from travelpack_ui.core.errors import NotFound
 from travelpack_ui.core.writer import Writer
@@ -20,6 +22,8 @@ class Accounts:
         self.db = db
         self.writer = writer
         self.lists = lists
+        self.credential_ended: Event[CredentialEnded] = Event()
+        """After commit: a personal access token was revoked or an account deleted; sockets opened with it close."""
 
     def user(self, user_id: str | None) -> User | None:
         if not user_id:
@@ -49,7 +53,8 @@ class Accounts:
     async def delete(self, user: User) -> None:
         """Delete the account, the lists it owns and its credentials; other lists just lose a member.
 
-        Each deleted list is announced on `lists.lifecycle` after commit, so open tabs and sockets leave it at once.
+        After commit the account's credentials are announced as ended, then each deleted list on `lists.lifecycle`,
+        so its own sockets close as unauthenticated and everyone else's leave the deleted lists at once.
         """
         def work(session: Session) -> list[str]:
             owned = session.exec(select(ListMember.list_id).where(ListMember.user_id == user.id,
@@ -64,6 +69,7 @@ class Accounts:
             return list(owned)
 
         def publish(owned: list[str]) -> None:
+            self.credential_ended.emit(CredentialEnded(user.id))  # first: the account's own sockets close with 4401
             for list_id in owned:
                 self.lists.lifecycle.emit(list_id, 'deleted')
         await self.writer.run(work, publish)

@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 from models import ApiToken, MagicToken, User, iso, utcnow
 from models.common import aware
 from travelpack_ui.auth.accounts import Accounts
+from travelpack_ui.auth.credentials import Credential, CredentialEnded
 from travelpack_ui.auth.emails import normalise_email
 from travelpack_ui.core.db import Database
 from travelpack_ui.core.errors import NotFound, Unauthorized
@@ -137,10 +138,16 @@ class AuthService:
 
     def authenticate(self, token: str | None) -> User:
         """The user a bearer token (JWT or personal access token) belongs to; Unauthorized otherwise."""
+        return self.identify(token)[0]
+
+    def identify(self, token: str | None) -> tuple[User, Credential]:
+        """The user and which credential of theirs the token is, for connections that must end with it."""
         if not token:
             raise Unauthorized('Sign in first: send "Authorization: Bearer <token>".', code='unauthorized')
         if JwtCodec.looks_like_jwt(token):
-            user_id = self.jwt.verify(token)
+            claims = self.jwt.claims(token)
+            user_id = str(claims['sub'])
+            credential = Credential(user_id, expires_at=float(claims['exp']))
         else:
             with self.db.read() as session:
                 row = session.exec(select(ApiToken).where(ApiToken.token_hash == digest(token),
@@ -148,10 +155,23 @@ class AuthService:
             if row is None or row.revoked_at is not None:
                 raise Unauthorized('The access token is not valid.', code='invalid_token')
             user_id = row.user_id
+            credential = Credential(user_id, token_id=row.id)
         user = self.accounts.user(user_id)
         if user is None:
             raise Unauthorized('The account behind this token no longer exists.', code='invalid_token')
-        return user
+        return user, credential
+
+    def still_valid(self, credential: Credential) -> bool:
+        """Whether the account (and the personal access token) behind a connection still exist unrevoked.
+
+        Events reach this process's sockets at once; this read catches what another process ended, on the next
+        message a socket sends.
+        """
+        with self.db.read() as session:
+            if credential.token_id is None:
+                return session.get(User, credential.user_id) is not None
+            row = session.get(ApiToken, credential.token_id)
+            return row is not None and row.revoked_at is None and session.get(User, credential.user_id) is not None
 
     async def create_personal_token(self, user: User, name: str) -> dict[str, Any]:
         token = 'tp_' + random_token()
@@ -173,7 +193,7 @@ class AuthService:
                 raise NotFound('No such token.', code='not_found')
             row.revoked_at = utcnow()
             session.add(row)
-        await self.writer.run(work)
+        await self.writer.run(work, lambda _: self.accounts.credential_ended.emit(CredentialEnded(user.id, token_id)))
 
 
 def create_account(session: Session, email: str) -> User:

@@ -1,9 +1,15 @@
-"""Logging without secrets: tokens in URLs (sign-in, invitation and share links, socket tokens) never reach a log."""
+"""Logging without secrets: tokens in URLs (sign-in, invitation and share links, socket tokens) never reach a log.
+
+Nor do the ids that let a socket speak for a NiceGUI page (`/_nicegui_ws/socket.io/?client_id=…&tab_id=…`) or an
+engine.io session (`sid`, which alone lets an HTTP long-polling request send as that socket).
+"""
 import logging
 import re
 import sys
 
-SECRET_IN_PATH = re.compile(r'((?:token|refresh_token)=)[^&\s"]+|(/(?:invite|share)/)[^/?\s"]+')
+SECRET_PARAMS = r'[a-z_]*token|client_id|tab_id|old_tab_id|document_id|sid|secret|password|code|signature'
+SECRET_IN_PATH = re.compile(rf'(\b(?:{SECRET_PARAMS})=)[^&\s"\']+|(/(?:invite|share|unsubscribe)/)[^/?\s"\']+',
+                            re.IGNORECASE)
 
 
 def redact(text: str) -> str:

@@ -46,6 +46,10 @@ class JwtCodec:
 
     def verify(self, token: str) -> str:
         """The user id the token names; Unauthorized for anything forged, expired, mis-addressed or odd."""
+        return str(self.claims(token)['sub'])
+
+    def claims(self, token: str) -> dict[str, Any]:
+        """The checked claims (`sub`, `exp`, ...): a socket needs `exp` to close when the token does."""
         registry = jwt.JWTClaimsRegistry(iss={'essential': True, 'value': JWT_ISSUER},
                                          aud={'essential': True, 'value': JWT_AUDIENCE},
                                          exp={'essential': True}, sub={'essential': True}, leeway=5)
@@ -58,7 +62,7 @@ class JwtCodec:
                 registry.validate(decoded.claims)
             except JoseError as error:
                 raise Unauthorized(f'The access token is not valid ({error.error}).', code='invalid_token') from None
-            return str(decoded.claims['sub'])
+            return dict(decoded.claims)
         raise Unauthorized('The access token is not valid.', code='invalid_token')
 
     @staticmethod
