@@ -32,10 +32,29 @@ def iso(moment: datetime | None) -> str | None:
     return moment.astimezone(UTC).isoformat().replace('+00:00', 'Z')
 
 
+NOT_UNICODE = 'must be valid Unicode text (it has a lone surrogate)'
+
+
+def is_unicode(value: str) -> bool:
+    """False for a string JSON can carry but UTF-8 cannot store (a lone UTF-16 surrogate such as "\\ud800")."""
+    try:
+        value.encode('utf-8')
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def readable(value: str) -> str:
+    """`value` safe to echo in a sentence: lone surrogates become `\\udXXX` escapes."""
+    return value.encode('utf-8', 'backslashreplace').decode('utf-8')
+
+
 def clean_name(value: str) -> str:
     """NFC-normalise, strip, and refuse control characters; 1–200 characters."""
     if not isinstance(value, str):
         raise ValueError('must be text')
+    if not is_unicode(value):
+        raise ValueError(NOT_UNICODE)
     value = unicodedata.normalize('NFC', value).strip()
     if any(unicodedata.category(ch) in {'Cc', 'Cf'} and ch not in '\u200d' for ch in value):
         raise ValueError('must not contain control characters')
@@ -52,6 +71,8 @@ def clean_notes(value: str | None) -> str | None:
         return None
     if not isinstance(value, str):
         raise ValueError('must be text')
+    if not is_unicode(value):
+        raise ValueError(NOT_UNICODE)
     value = unicodedata.normalize('NFC', value)
     if any(unicodedata.category(ch) == 'Cc' and ch not in '\n\t\r' for ch in value):
         raise ValueError('must not contain control characters')

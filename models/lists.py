@@ -14,6 +14,7 @@ from sqlmodel import Field, SQLModel
 
 from .common import NAME_MAX, NOTES_MAX, clean_name, clean_notes, iso, new_id, utcnow
 from .roles import Role, RoleName
+from .validation import UnicodeOnly
 
 
 class Audited(SQLModel):
@@ -70,7 +71,7 @@ class ListMember(SQLModel, table=True):
 
 # --- payloads: what a client may send, validated at the edge --------------------------------------------------
 
-class Payload(BaseModel):
+class Payload(UnicodeOnly):
     model_config = ConfigDict(extra='forbid', str_strip_whitespace=False)
 
     @classmethod

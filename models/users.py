@@ -9,6 +9,7 @@ from sqlmodel import Field, SQLModel
 
 from .common import clean_name, color_for, initials_of, new_id, utcnow
 from .entities import PackingListPublic
+from .validation import UnicodeOnly
 
 Units = Literal['metric', 'imperial']
 
@@ -45,7 +46,7 @@ class UserPublic(BaseModel):
                    initials=user.initials, color=user.color, units=user.units)
 
 
-class UserUpdate(BaseModel):
+class UserUpdate(UnicodeOnly):
     display_name: str | None = None
     units: Units | None = None
 

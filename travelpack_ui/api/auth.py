@@ -6,24 +6,25 @@ from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, field_validat
 
 from models import AccessTokensPublic, ExportPublic, TokenCreatedPublic, TokenPublic, User, UserPublic, UserUpdate
 from models.common import clean_name
+from models.validation import UnicodeOnly
 from travelpack_ui.api.deps import bearer_user
 from travelpack_ui.api.errors import BODY, IN_LIST, SIGNED_IN, errors
 from travelpack_ui.services import Services
 
 # the service checks addresses (the sentence and what passes are part of the API), /docs shows what is meant
-Email = Annotated[str, WithJsonSchema({'type': 'string', 'format': 'email', 'maxLength': 320})]
+Email = Annotated[str, WithJsonSchema({'type': 'string', 'format': 'email', 'maxLength': 254})]
 
 
-class MagicLinkRequest(BaseModel):
-    email: Email = Field(max_length=320)
+class MagicLinkRequest(UnicodeOnly):
+    email: Email = Field(max_length=254)
     next: str | None = Field(default=None, max_length=2000)
 
 
-class TokenRequest(BaseModel):
+class TokenRequest(UnicodeOnly):
     token: str = Field(max_length=200)
 
 
-class RefreshRequest(BaseModel):
+class RefreshRequest(UnicodeOnly):
     refresh_token: str = Field(max_length=200)
 
 
@@ -31,7 +32,7 @@ class MessagePublic(BaseModel):
     detail: str
 
 
-class TokenCreate(BaseModel):
+class TokenCreate(UnicodeOnly):
     model_config = ConfigDict(extra='forbid')
     name: str = Field(json_schema_extra={'minLength': 1, 'maxLength': 200})
 

@@ -6,9 +6,10 @@ role against the latest committed membership on every call.
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Response
-from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
+from pydantic import ConfigDict, Field, WithJsonSchema
 
 from models import AcceptedPublic, CollaboratorPublic, InvitationPublic, ListSummaryPublic, ShareLinkPublic, User
+from models.validation import UnicodeOnly
 from travelpack_ui.api.deps import bearer_user
 from travelpack_ui.api.errors import BODY, CHANGE, IN_LIST, SIGNED_IN, errors
 from travelpack_ui.services import Services
@@ -19,11 +20,11 @@ from travelpack_ui.sharing.service import Sharing
 GRANTABLE_ROLE: dict[str, Any] = {'enum': ['editor', 'viewer']}
 AnyRole = Annotated[str, Field(max_length=20, json_schema_extra={'enum': ['owner', 'editor', 'viewer']})]
 GrantableRole = Annotated[str, Field(max_length=20, json_schema_extra=GRANTABLE_ROLE)]
-Email = Annotated[Any, WithJsonSchema({'type': 'string', 'format': 'email', 'maxLength': 320})]
+Email = Annotated[Any, WithJsonSchema({'type': 'string', 'format': 'email', 'maxLength': 254})]
 CHANGES_MEMBERS = errors(CHANGE, BODY, 409, 429)
 
 
-class Body(BaseModel):
+class Body(UnicodeOnly):
     model_config = ConfigDict(extra='forbid')
 
 

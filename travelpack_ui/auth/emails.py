@@ -6,11 +6,12 @@ from travelpack_ui.core.errors import Invalid
 
 EMAIL = re.compile(r'^[^@\s<>",;:()\[\]\\]+@[^@\s<>",;:()\[\]\\]+\.[^@\s<>",;:()\[\]\\]+$')
 MAX_EMAILS = 50
+EMAIL_MAX = 254  # RFC 5321's limit on a path, so the longest address a mail server will take
 
 
 def normalise_email(value: Any) -> str:
     """Trimmed and lower-cased, so that one person is one address (sign-in, invitations, accepting)."""
-    if not isinstance(value, str) or len(value) > 320 or not EMAIL.match(value.strip()):
+    if not isinstance(value, str) or len(value.strip()) > EMAIL_MAX or not EMAIL.match(value.strip()):
         raise Invalid('email: please give a valid email address, like ana@example.com.', code='invalid')
     return value.strip().lower()
 

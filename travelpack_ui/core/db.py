@@ -14,10 +14,26 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection, Engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, create_engine
 
 log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).resolve().parents[2] / 'migrations'
+
+
+SQLITE_FULL = 13
+RESOURCES = '53'  # PostgreSQL's "insufficient resources" class: 53100 disk full, 53200 out of memory, 53300 ...
+
+
+def cannot_write(error: BaseException) -> bool:
+    """The database refused for want of room (SQLite's SQLITE_FULL, PostgreSQL's class 53): a 503, not a bug."""
+    if not isinstance(error, DBAPIError):
+        return False
+    original = error.orig
+    if getattr(original, 'sqlite_errorcode', None) == SQLITE_FULL or 'database or disk is full' in str(original):
+        return True
+    sqlstate = getattr(original, 'sqlstate', None) or getattr(original, 'pgcode', None)
+    return isinstance(sqlstate, str) and sqlstate.startswith(RESOURCES)
 
 
 class Database:
