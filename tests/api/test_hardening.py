@@ -180,3 +180,16 @@ async def test_a_fresh_op_id_per_call_keeps_ids_unique(client, ana) -> None:
     first = (await client.post(url, json={'name': 'Hat'}, headers=ana)).json()
     second = (await client.post(url, json={'name': 'Hat'}, headers=ana)).json()
     assert first['id'] != second['id'] and uuid.UUID(second['id'])
+
+
+async def test_a_wrong_method_names_every_method_the_path_has(client, ana) -> None:
+    plist = await create_list(client, ana)
+    for method, path, allowed in (('OPTIONS', '/api/packing-lists', 'GET, POST'),
+                                  ('PUT', '/api/packing-lists', 'GET, POST'),
+                                  ('OPTIONS', f'/api/packing-lists/{plist["id"]}', 'DELETE, GET, PATCH'),
+                                  ('OPTIONS', '/api/user/me', 'DELETE, GET, PATCH'),
+                                  ('OPTIONS', f'/api/packing-lists/{plist["id"]}/items/{LONG_ID}', 'DELETE, PATCH')):
+        response = await client.request(method, path, headers=ana)
+        assert response.status_code == 405, (method, path, response.text)
+        assert response.headers['allow'] == allowed, (method, path)
+        assert response.json()['code'] == 'method_not_allowed'

@@ -111,6 +111,8 @@ class ApiGuard:
             nonlocal started
             if message['type'] == 'http.response.start':
                 started = True
+                if message['status'] == 405:
+                    message = {**message, 'headers': _with_allow(message.get('headers', []), scope)}
             await send(message)
         try:
             await self.app(scope, receive, tracking_send)
@@ -125,6 +127,27 @@ class ApiGuard:
                 return
             log.exception('Unexpected error in %s %s', scope['method'], scope['path'])
             await _send_error(send, 500, 'Something went wrong on our side; nothing was changed.', 'internal')
+
+
+def _with_allow(headers: list[tuple[bytes, bytes]], scope: Scope) -> list[tuple[bytes, bytes]]:
+    """A 405's `Allow` lists every method of the path: Starlette names only the first route that matched it (each of
+    our routes has one method), so `OPTIONS /api/packing-lists` claimed that only GET was allowed."""
+    methods = sorted(_methods_of(getattr(scope.get('app'), 'routes', []), scope['path']))
+    if not methods:
+        return headers
+    return [(k, v) for k, v in headers if k.lower() != b'allow'] + [(b'allow', ', '.join(methods).encode('latin-1'))]
+
+
+def _methods_of(routes: list[Any], path: str) -> set[str]:
+    """The methods of every route whose path matches, looking into included routers (FastAPI groups them)."""
+    methods: set[str] = set()
+    for route in routes:
+        included = getattr(route, 'original_router', None)
+        if included is not None:
+            methods |= _methods_of(included.routes, path)
+        elif getattr(route, 'methods', None) and route.path_regex.match(path):
+            methods |= set(route.methods)
+    return methods
 
 
 async def _read_body(receive: Receive) -> bytes | None:
