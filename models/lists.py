@@ -12,7 +12,7 @@ from pydantic import Field as PydanticField
 from sqlalchemy import JSON, DateTime
 from sqlmodel import Field, SQLModel
 
-from .common import NAME_MAX, NOTES_MAX, clean_name, clean_notes, iso, new_id, utcnow
+from .common import NAME_MAX, NAME_PATTERN, NOTES_MAX, NOTES_PATTERN, clean_name, clean_notes, iso, new_id, utcnow
 from .roles import Role, RoleName
 from .validation import UnicodeOnly
 
@@ -83,8 +83,8 @@ class Payload(UnicodeOnly):
 
 # the limits the `clean_*` rules enforce after NFC normalisation, shown in the schema (a pydantic constraint would
 # count before normalising and word its refusal differently)
-NAME_BOUNDS: dict[str, Any] = {'minLength': 1, 'maxLength': NAME_MAX}
-NOTES_BOUNDS: dict[str, Any] = {'maxLength': NOTES_MAX}
+NAME_BOUNDS: dict[str, Any] = {'minLength': 1, 'maxLength': NAME_MAX, 'pattern': NAME_PATTERN}
+NOTES_BOUNDS: dict[str, Any] = {'maxLength': NOTES_MAX, 'pattern': NOTES_PATTERN}
 
 
 def not_empty(value: Any) -> Any:

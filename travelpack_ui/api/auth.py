@@ -6,6 +6,7 @@ from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, field_validat
 
 from models import AccessTokensPublic, ExportPublic, TokenCreatedPublic, TokenPublic, User, UserPublic, UserUpdate
 from models.common import clean_name
+from models.lists import NAME_BOUNDS
 from models.validation import UnicodeOnly
 from travelpack_ui.api.deps import bearer_user
 from travelpack_ui.api.errors import BODY, IN_LIST, SIGNED_IN, errors
@@ -34,7 +35,7 @@ class MessagePublic(BaseModel):
 
 class TokenCreate(UnicodeOnly):
     model_config = ConfigDict(extra='forbid')
-    name: str = Field(json_schema_extra={'minLength': 1, 'maxLength': 200})
+    name: str = Field(json_schema_extra=NAME_BOUNDS)
 
     _name = field_validator('name')(clean_name)
 
