@@ -1,6 +1,7 @@
 """A full disk: the server answers 503 with `Retry-After`, changes nothing, loses nothing it acknowledged, and
 writes again once there is room. SQLite is filled for real: `PRAGMA max_page_count` on the writer's connections
 makes it report SQLITE_FULL ("database or disk is full") exactly as a full disk does."""
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -11,6 +12,7 @@ from sqlalchemy import event
 from sqlalchemy.exc import OperationalError
 
 from tests.support.helpers import create_list, services
+from travelpack_ui.api.ws import Connection
 from travelpack_ui.core.db import cannot_write
 
 
@@ -57,6 +59,30 @@ async def test_a_full_disk_answers_503_and_loses_nothing_acknowledged(client, an
     again = await client.post(f'/api/packing-lists/{plist["id"]}/ops', headers=ana, json={'ops': [
         {'op_id': 'while-full', 'type': 'item.create', 'fields': {'name': 'Late'}}]})
     assert again.json()['results'][0]['status'] == 'applied'  # the refused op left no record: it applies now
+
+
+async def test_a_full_disk_acks_each_socket_op_as_rejected_unavailable(client, ana) -> None:
+    """The WebSocket's frame handler on the real room and op path; only the socket transport is left out (the full
+    disk is made in this process, and the in-process app has no WebSocket client)."""
+    if not services().db.is_sqlite:
+        pytest.skip('fills SQLite')
+    plist = await create_list(client, ana)
+    user = services().auth.authenticate(ana['Authorization'].removeprefix('Bearer '))
+    room = await services().rooms.open(plist['id'])
+    connection = Connection(services(), room, user, websocket=None)  # type: ignore[arg-type]
+    assert connection.join()
+    try:
+        ops = [{'op_id': f'socket-{n}', 'type': 'item.create', 'fields': {'name': f'Item {n}', 'notes': 'n' * 2000}}
+               for n in range(3)]
+        with disk_full_after(pages=0):
+            await connection._on_frame(json.dumps({'type': 'ops', 'ops': ops}), None)
+        sent = [json.loads(connection.queue.get_nowait()) for _ in range(connection.queue.qsize())]
+        ack = next(message for message in sent if message['type'] == 'ack')
+        assert [(r['op_id'], r['status'], r['code']) for r in ack['results']] == [
+            (op['op_id'], 'rejected', 'unavailable') for op in ops]
+    finally:
+        connection.part()
+    assert (await client.get(f'/api/packing-lists/{plist["id"]}', headers=ana)).json()['items'] == []
 
 
 def test_postgresql_disk_full_is_the_same_refusal() -> None:

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 from travelpack_ui.core.db import Database, cannot_write
@@ -52,8 +52,8 @@ class Writer:
         try:
             with self.db.write() as session:
                 return work(session)
-        except DBAPIError as error:
+        except SQLAlchemyError as error:
             if cannot_write(error):
-                log.warning('The database cannot write (%s); answering 503', error.orig)
+                log.warning('The database cannot write (%s); answering 503', error)
                 raise Unavailable() from error
             raise
