@@ -45,20 +45,20 @@ def auth_router(services: Services) -> APIRouter:
     auth = services.auth
     CurrentUser = Annotated[User, Depends(bearer_user(auth))]
 
-    @router.post('/auth/magic-link', status_code=202, response_model=MessagePublic, responses=errors(BODY, 429))
+    @router.post('/auth/magic-link', status_code=202, response_model=MessagePublic, responses=errors(BODY, 429, 503))
     async def request_magic_link(body: MagicLinkRequest, request: Request) -> dict[str, str]:
         """Mail a sign-in link. Always 202, whether or not an account exists."""
         await auth.request_magic_link(body.email, next_path=body.next or '/',
                                       client_ip=request.client.host if request.client else '')
         return {'detail': 'If the address can receive mail, a sign-in link is on its way.'}
 
-    @router.post('/auth/token', response_model=AccessTokensPublic, responses=errors(BODY, 401, 429))
+    @router.post('/auth/token', response_model=AccessTokensPublic, responses=errors(BODY, 401, 429, 503))
     async def exchange_token(body: TokenRequest) -> dict[str, Any]:
         """Exchange the token from a sign-in mail for a short-lived JWT (and a refresh token)."""
         user, _ = await auth.consume_magic_token(body.token)
         return await auth.issue_tokens(user)
 
-    @router.post('/auth/refresh', response_model=AccessTokensPublic, responses=errors(BODY, 401))
+    @router.post('/auth/refresh', response_model=AccessTokensPublic, responses=errors(BODY, 401, 503))
     async def refresh(body: RefreshRequest) -> dict[str, Any]:
         """A new access token for a refresh token; the refresh token is rotated (single use)."""
         return await auth.refresh(body.refresh_token)
