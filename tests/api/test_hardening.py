@@ -5,8 +5,9 @@ from collections.abc import AsyncIterator
 
 from nicegui import app
 
-from tests.support.helpers import create_list
+from tests.support.helpers import create_list, services
 from tests.support.sharing import join
+from travelpack_ui.api.ws import Connection
 
 SURROGATE = '\ud800x'
 LONG_ID = 'x' * 37
@@ -207,3 +208,25 @@ async def test_every_change_documents_the_full_disk_and_every_body_its_refusals(
                 assert '503' in statuses, (method, path)  # any write may meet a full disk
             if 'requestBody' in operation:
                 assert {'400', '413', '415', '422'} <= statuses, (method, path)
+
+
+async def test_a_socket_op_with_a_lone_surrogate_is_rejected_and_the_socket_lives_on(client, ana) -> None:
+    """The WebSocket's frame handler on the real room and op path (the in-process app has no WebSocket client)."""
+    plist = await create_list(client, ana)
+    user = services().auth.authenticate(ana['Authorization'].removeprefix('Bearer '))
+    connection = Connection(services(), await services().rooms.open(plist['id']), user,
+                            websocket=None)  # type: ignore[arg-type]
+    assert connection.join()
+    try:
+        ops = [{'op_id': 'bad-name', 'type': 'item.create', 'fields': {'name': SURROGATE}},
+               {'op_id': SURROGATE, 'type': 'item.create', 'fields': {'name': 'Hat'}},
+               {'op_id': 'good', 'type': 'item.create', 'fields': {'name': 'Socks'}}]
+        await connection._on_frame(json.dumps({'type': 'ops', 'ops': ops}), None)
+        await connection._on_frame(json.dumps({'type': 'ping'}), None)
+        sent = [json.loads(connection.queue.get_nowait()) for _ in range(connection.queue.qsize())]
+        ack = next(message for message in sent if message['type'] == 'ack')
+        assert [(r['status'], r.get('code')) for r in ack['results']] == [
+            ('rejected', 'invalid'), ('rejected', 'invalid'), ('applied', None)]
+        assert {'type': 'pong'} in sent and connection.close_code is None
+    finally:
+        connection.part()
