@@ -90,5 +90,5 @@ def test_the_api_does_what_its_document_says(running: LiveServer, session: dict[
                 check()
             except (Exception, BaseExceptionGroup) as failure:  # every operation's failures are reported together
                 failures.append(f'{operation.method.upper()} {operation.path} ({mode.value}): {failure}')
-    assert cases >= 200, cases  # a few hundred in all (about 350 with 4 per operation and mode)
+    assert cases >= 200, cases  # a few hundred in all (384 with 4 per operation and mode)
     assert not failures, '\n\n'.join(failures)
