@@ -1,13 +1,16 @@
 """Schemathesis over the OpenAPI document, with a real token, against a real server: no 5xx, and no answer that
 the document does not describe (status, body schema, headers, Allow).
 
-A live server (tests/support/live.py), not the in-process app: schemathesis calls synchronously from its own
-thread, while the in-process app's writer, rooms and NiceGUI live on the test's event loop; the subprocess is
-also the server as it really runs (uvicorn's parsing, every middleware). One server serves the whole module, so
-the run stays bounded: a few cases per operation, a few hundred in all.
+A live server (tests/support/live.py), on SQLite or PostgreSQL like the rest of the suite, not the in-process
+app: schemathesis calls synchronously from its own thread, while the in-process app's writer, rooms and NiceGUI
+live on the test's event loop; the subprocess is also the server as it really runs (uvicorn's parsing, every
+middleware). One server serves the whole module, so the run stays bounded: a few cases per operation, a few
+hundred in all.
 """
 import asyncio
+import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import httpx
 import pytest
@@ -15,7 +18,10 @@ import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis import GenerationMode, checks
 from schemathesis.core.result import Err
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
+from tests.conftest import POSTGRES_URL
 from tests.support.helpers import token_from
 from tests.support.live import LiveServer, live_server
 from tests.support.mailbox import Mailbox
@@ -31,10 +37,30 @@ TOKEN_TAKING = {('POST', '/api/invitations/accept')}
 @pytest.fixture(scope='module')
 def running(tmp_path_factory: pytest.TempPathFactory, mailbox: Mailbox) -> Iterator[LiveServer]:
     data = tmp_path_factory.mktemp('schemathesis')
-    env = {'TRAVELPACK_DATABASE_URL': f'sqlite:///{data / "travelpack.db"}', 'TRAVELPACK_SMTP_HOST': '127.0.0.1',
-           'TRAVELPACK_SMTP_PORT': str(mailbox.port), 'TRAVELPACK_SMTP_STARTTLS': 'false'}
-    with live_server(data, env=env) as server:
-        yield server
+    with own_database(f'sqlite:///{data / "travelpack.db"}') as database_url:
+        env = {'TRAVELPACK_DATABASE_URL': database_url, 'TRAVELPACK_SMTP_HOST': '127.0.0.1',
+               'TRAVELPACK_SMTP_PORT': str(mailbox.port), 'TRAVELPACK_SMTP_STARTTLS': 'false'}
+        with live_server(data, env=env) as server:
+            yield server
+
+
+@contextmanager
+def own_database(sqlite_url: str) -> Iterator[str]:
+    """The module's own database: SQLite, or a fresh PostgreSQL database when the suite runs against PostgreSQL
+    (the per-test database of conftest.py is reset under every test, this server outlives them)."""
+    if not POSTGRES_URL:
+        yield sqlite_url
+        return
+    name = f'travelpack_st_{uuid.uuid4().hex[:10]}'
+    admin = create_engine(POSTGRES_URL, isolation_level='AUTOCOMMIT')
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE {name}'))
+    try:
+        yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS {name} WITH (FORCE)'))
+        admin.dispose()
 
 
 @pytest.fixture(scope='module')
