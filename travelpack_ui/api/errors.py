@@ -117,16 +117,15 @@ class ApiGuard:
         try:
             await self.app(scope, receive, tracking_send)
         except Exception as error:
-            if started:
-                raise
-            if cannot_write(error):  # a write outside the one writer
+            if not started and cannot_write(error):  # a write outside the one writer
                 log.warning('The database cannot write (%s) in %s %s', error, scope['method'], scope['path'])
                 unavailable = Unavailable()
                 await _send_error(send, 503, unavailable.detail, unavailable.code,
                                   {'Retry-After': str(unavailable.retry_after)})
                 return
             log.exception('Unexpected error in %s %s', scope['method'], scope['path'])
-            await _send_error(send, 500, 'Something went wrong on our side; nothing was changed.', 'internal')
+            if not started:
+                await _send_error(send, 500, 'Something went wrong on our side; nothing was changed.', 'internal')
 
 
 def _with_allow(headers: list[tuple[bytes, bytes]], scope: Scope) -> list[tuple[bytes, bytes]]:
