@@ -1,7 +1,9 @@
 """Small helpers shared by every table: ids, clocks, text rules."""
 import unicodedata
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
 NAME_MAX = 200
 NOTES_MAX = 2000
@@ -32,12 +34,67 @@ def iso(moment: datetime | None) -> str | None:
     return moment.astimezone(UTC).isoformat().replace('+00:00', 'Z')
 
 
+NOT_UNICODE = 'must be valid Unicode text (it has a lone surrogate)'
+
+
+def is_unicode(value: str) -> bool:
+    """False for a string JSON can carry but UTF-8 cannot store (a lone UTF-16 surrogate such as "\\ud800")."""
+    try:
+        value.encode('utf-8')
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def readable(value: str) -> str:
+    """`value` safe to echo in a sentence: lone surrogates become `\\udXXX` escapes."""
+    return value.encode('utf-8', 'backslashreplace').decode('utf-8')
+
+
+def _never(refused: Callable[[str], bool]) -> str:
+    """A JSON-schema character class body of the characters `refused` picks out, as compact `\\uXXXX` ranges, so
+    that the documented pattern is exactly the rule the code applies (lone surrogates are refused apart)."""
+    ranges: list[tuple[int, int]] = []
+    for code in (*range(0xD800), *range(0xE000, 0x10000)):
+        if refused(chr(code)):
+            if ranges and ranges[-1][1] == code - 1:
+                ranges[-1] = (ranges[-1][0], code)
+            else:
+                ranges.append((code, code))
+    return ''.join(f'\\u{a:04x}' if a == b else f'\\u{a:04x}-\\u{b:04x}' for a, b in ranges)
+
+
+def refused_in_name(ch: str) -> bool:
+    """Control characters and invisible format characters, except the zero-width joiner of emoji sequences. Format
+    characters beyond the BMP stay allowed: the tag characters spell flags such as Scotland's."""
+    category = unicodedata.category(ch)
+    return category == 'Cc' or (category == 'Cf' and ch != '\u200d' and ord(ch) <= 0xFFFF)
+
+
+def refused_in_notes(ch: str) -> bool:
+    return unicodedata.category(ch) == 'Cc' and ch not in '\n\t\r'
+
+
+# what the OpenAPI document says of names and notes: no control characters, and a name is not blank
+NAME_PATTERN = f'^(?!\\s*$)[^{_never(refused_in_name)}]*$'
+NOTES_PATTERN = f'^[^{_never(refused_in_notes)}]*$'
+
+
+def whole_number(value: Any) -> Any:
+    """JSON has one number type: `3.0` is the integer 3 (JSON Schema agrees), while `true` and `"3"` stay refused."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
 def clean_name(value: str) -> str:
     """NFC-normalise, strip, and refuse control characters; 1–200 characters."""
     if not isinstance(value, str):
         raise ValueError('must be text')
+    if not is_unicode(value):
+        raise ValueError(NOT_UNICODE)
     value = unicodedata.normalize('NFC', value).strip()
-    if any(unicodedata.category(ch) in {'Cc', 'Cf'} and ch not in '\u200d' for ch in value):
+    if any(refused_in_name(ch) for ch in value):
         raise ValueError('must not contain control characters')
     if not value:
         raise ValueError('must not be empty')
@@ -52,8 +109,10 @@ def clean_notes(value: str | None) -> str | None:
         return None
     if not isinstance(value, str):
         raise ValueError('must be text')
+    if not is_unicode(value):
+        raise ValueError(NOT_UNICODE)
     value = unicodedata.normalize('NFC', value)
-    if any(unicodedata.category(ch) == 'Cc' and ch not in '\n\t\r' for ch in value):
+    if any(refused_in_notes(ch) for ch in value):
         raise ValueError('must not contain control characters')
     if len(value) > NOTES_MAX:
         raise ValueError(f'must be at most {NOTES_MAX} characters')

@@ -10,7 +10,7 @@ from sqlalchemy import Index
 from sqlalchemy.orm import declared_attr
 from sqlmodel import Field
 
-from .common import NAME_MAX, NOTES_MAX, QUANTITY_MAX, clean_notes, new_id
+from .common import NAME_MAX, NOTES_MAX, QUANTITY_MAX, clean_notes, new_id, whole_number
 from .lists import (
     NAME_BOUNDS,
     NOTES_BOUNDS,
@@ -113,13 +113,14 @@ class ItemCreate(Payload):
     packed: bool = PydanticField(default=False, strict=True)
     notes: str | None = PydanticField(default=None, json_schema_extra=NOTES_BOUNDS)
     weight_grams: int | None = PydanticField(default=None, ge=0, le=10_000_000, strict=True)
-    category_id: str | None = None
-    bag_id: str | None = None
-    traveler_id: str | None = None
+    category_id: str | None = PydanticField(default=None, max_length=36)
+    bag_id: str | None = PydanticField(default=None, max_length=36)
+    traveler_id: str | None = PydanticField(default=None, max_length=36)
     position: float | None = None
 
     _v_name = field_validator('name')(name_rule)
     _v_notes = field_validator('notes')(clean_notes)
+    _v_whole = field_validator('quantity', 'weight_grams', mode='before')(whole_number)
 
 
 class ItemUpdate(ItemCreate):

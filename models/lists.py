@@ -12,8 +12,9 @@ from pydantic import Field as PydanticField
 from sqlalchemy import JSON, DateTime
 from sqlmodel import Field, SQLModel
 
-from .common import NAME_MAX, NOTES_MAX, clean_name, clean_notes, iso, new_id, utcnow
+from .common import NAME_MAX, NAME_PATTERN, NOTES_MAX, NOTES_PATTERN, clean_name, clean_notes, iso, new_id, utcnow
 from .roles import Role, RoleName
+from .validation import UnicodeOnly
 
 
 class Audited(SQLModel):
@@ -77,7 +78,7 @@ class ListMember(SQLModel, table=True):
 
 # --- payloads: what a client may send, validated at the edge --------------------------------------------------
 
-class Payload(BaseModel):
+class Payload(UnicodeOnly):
     model_config = ConfigDict(extra='forbid', str_strip_whitespace=False)
 
     @classmethod
@@ -89,8 +90,8 @@ class Payload(BaseModel):
 
 # the limits the `clean_*` rules enforce after NFC normalisation, shown in the schema (a pydantic constraint would
 # count before normalising and word its refusal differently)
-NAME_BOUNDS: dict[str, Any] = {'minLength': 1, 'maxLength': NAME_MAX}
-NOTES_BOUNDS: dict[str, Any] = {'maxLength': NOTES_MAX}
+NAME_BOUNDS: dict[str, Any] = {'minLength': 1, 'maxLength': NAME_MAX, 'pattern': NAME_PATTERN}
+NOTES_BOUNDS: dict[str, Any] = {'maxLength': NOTES_MAX, 'pattern': NOTES_PATTERN}
 
 
 def not_empty(value: Any) -> Any:

@@ -2,12 +2,13 @@
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, field_validator
 from pydantic import Field as PydanticField
 from sqlalchemy import JSON, DateTime, Index
 from sqlmodel import Field, SQLModel
 
 from .common import utcnow
+from .validation import unicode_only
 
 ENTITY_KINDS = ('item', 'category', 'bag', 'traveler')
 VERBS = ('create', 'update', 'delete', 'restore')
@@ -31,6 +32,9 @@ class Op(BaseModel):
     id: str | None = PydanticField(default=None, max_length=36)
     fields: dict[str, Any] | None = None
     base_version: int | None = PydanticField(default=None, ge=0)
+
+    # `fields` is checked by the entity's payload rules when the op is applied: a bad field rejects this op only
+    _unicode = field_validator('op_id', 'id', mode='before')(unicode_only)
 
 
 class OpsRequest(BaseModel):

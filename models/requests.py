@@ -5,9 +5,10 @@ WebSocket, tab) refuses the same input with the same sentence.
 """
 from typing import Any
 
+from pydantic import ConfigDict, field_validator, model_validator
 from pydantic import Field as PydanticField
-from pydantic import field_validator, model_validator
 
+from .common import whole_number
 from .entities import ItemCreate, ItemUpdate, NamedCreate, NamedUpdate, TravelerCreate, TravelerUpdate
 from .lists import ListUpdate, Payload
 
@@ -33,12 +34,21 @@ class Created(Body):
     id: str | None = PydanticField(default=None, max_length=36, description='a UUID the client chose (offline)')
 
 
+def _some_field_to_change(schema: dict[str, Any]) -> None:
+    """An update names at least one field besides `base_version` (the applier refuses an empty one): say so."""
+    schema['anyOf'] = [{'required': [name]} for name in schema.get('properties', {}) if name not in OWN_FIELDS]
+
+
 class Versioned(Body):
-    base_version: int | None = PydanticField(default=None, description='the entity version the client last saw')
+    model_config = ConfigDict(json_schema_extra=_some_field_to_change)
+
+    base_version: int | None = PydanticField(default=None, description='the entity version the client last saw',
+                                             json_schema_extra={'minimum': 0})
 
     @field_validator('base_version', mode='before')
     @classmethod
     def _a_version(cls, value: Any) -> Any:
+        value = whole_number(value)
         if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 0):
             raise ValueError('must be a non-negative integer')
         return value

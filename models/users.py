@@ -9,6 +9,8 @@ from sqlmodel import Field, SQLModel
 
 from .common import clean_name, color_for, initials_of, new_id, utcnow
 from .entities import PackingListPublic
+from .lists import NAME_BOUNDS
+from .validation import UnicodeOnly
 
 Units = Literal['metric', 'imperial']
 
@@ -45,8 +47,8 @@ class UserPublic(BaseModel):
                    initials=user.initials, color=user.color, units=user.units)
 
 
-class UserUpdate(BaseModel):
-    display_name: str | None = None
+class UserUpdate(UnicodeOnly):
+    display_name: str | None = PydanticField(default=None, json_schema_extra=NAME_BOUNDS)
     units: Units | None = None
 
     _name = field_validator('display_name')(lambda v: None if v is None else clean_name(v))

@@ -6,24 +6,26 @@ from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, field_validat
 
 from models import AccessTokensPublic, ExportPublic, TokenCreatedPublic, TokenPublic, User, UserPublic, UserUpdate
 from models.common import clean_name
+from models.lists import NAME_BOUNDS
+from models.validation import UnicodeOnly
 from travelpack_ui.api.deps import bearer_user
 from travelpack_ui.api.errors import BODY, IN_LIST, SIGNED_IN, errors
 from travelpack_ui.services import Services
 
 # the service checks addresses (the sentence and what passes are part of the API), /docs shows what is meant
-Email = Annotated[str, WithJsonSchema({'type': 'string', 'format': 'email', 'maxLength': 320})]
+Email = Annotated[str, WithJsonSchema({'type': 'string', 'format': 'email', 'maxLength': 254})]
 
 
-class MagicLinkRequest(BaseModel):
-    email: Email = Field(max_length=320)
+class MagicLinkRequest(UnicodeOnly):
+    email: Email = Field(max_length=254)
     next: str | None = Field(default=None, max_length=2000)
 
 
-class TokenRequest(BaseModel):
+class TokenRequest(UnicodeOnly):
     token: str = Field(max_length=200)
 
 
-class RefreshRequest(BaseModel):
+class RefreshRequest(UnicodeOnly):
     refresh_token: str = Field(max_length=200)
 
 
@@ -31,9 +33,9 @@ class MessagePublic(BaseModel):
     detail: str
 
 
-class TokenCreate(BaseModel):
+class TokenCreate(UnicodeOnly):
     model_config = ConfigDict(extra='forbid')
-    name: str = Field(json_schema_extra={'minLength': 1, 'maxLength': 200})
+    name: str = Field(json_schema_extra=NAME_BOUNDS)
 
     _name = field_validator('name')(clean_name)
 
@@ -43,20 +45,20 @@ def auth_router(services: Services) -> APIRouter:
     auth = services.auth
     CurrentUser = Annotated[User, Depends(bearer_user(auth))]
 
-    @router.post('/auth/magic-link', status_code=202, response_model=MessagePublic, responses=errors(BODY, 429))
+    @router.post('/auth/magic-link', status_code=202, response_model=MessagePublic, responses=errors(BODY, 429, 503))
     async def request_magic_link(body: MagicLinkRequest, request: Request) -> dict[str, str]:
         """Mail a sign-in link. Always 202, whether or not an account exists."""
         await auth.request_magic_link(body.email, next_path=body.next or '/',
                                       client_ip=request.client.host if request.client else '')
         return {'detail': 'If the address can receive mail, a sign-in link is on its way.'}
 
-    @router.post('/auth/token', response_model=AccessTokensPublic, responses=errors(BODY, 401, 429))
+    @router.post('/auth/token', response_model=AccessTokensPublic, responses=errors(BODY, 401, 429, 503))
     async def exchange_token(body: TokenRequest) -> dict[str, Any]:
         """Exchange the token from a sign-in mail for a short-lived JWT (and a refresh token)."""
         user, _ = await auth.consume_magic_token(body.token)
         return await auth.issue_tokens(user)
 
-    @router.post('/auth/refresh', response_model=AccessTokensPublic, responses=errors(BODY, 401))
+    @router.post('/auth/refresh', response_model=AccessTokensPublic, responses=errors(BODY, 401, 503))
     async def refresh(body: RefreshRequest) -> dict[str, Any]:
         """A new access token for a refresh token; the refresh token is rotated (single use)."""
         return await auth.refresh(body.refresh_token)

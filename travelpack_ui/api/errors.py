@@ -3,13 +3,16 @@ import logging
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
+from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from models.validation import REQUEST_PARTS, validation_sentence
-from travelpack_ui.core.errors import DomainError, TooMany
+from travelpack_ui.core.db import cannot_write
+from travelpack_ui.core.errors import DomainError, TooMany, Unavailable
 
 log = logging.getLogger(__name__)
 MAX_BODY = 1_000_000
@@ -34,6 +37,8 @@ WHY = {
     429: 'Too many requests; see `Retry-After` (`rate_limited`)',
     503: 'The database cannot write now; see `Retry-After` (`unavailable`)',
 }
+HTTP_CODES = {401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 405: 'method_not_allowed',
+              413: 'too_large', 415: 'unsupported_media', 429: 'rate_limited'}
 SIGNED_IN = (401,)
 BODY = (400, 413, 415, 422)
 IN_LIST = (401, 404, 422)  # FastAPI would document its own 422 list for any route with parameters
@@ -53,7 +58,7 @@ def error_response(status: int, detail: str, code: str, headers: dict[str, str] 
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def _domain(_: Request, error: DomainError) -> JSONResponse:
-        headers = {'Retry-After': str(error.retry_after)} if isinstance(error, TooMany) else None
+        headers = {'Retry-After': str(error.retry_after)} if isinstance(error, TooMany | Unavailable) else None
         return error_response(error.status, error.detail, error.code, headers)
 
     @app.exception_handler(RequestValidationError)
@@ -62,6 +67,16 @@ def install_error_handlers(app: FastAPI) -> None:
         if any(p.get('type') == 'json_invalid' for p in problems):
             return error_response(400, 'The request body is not valid JSON.', 'invalid_json')
         return error_response(422, validation_sentence(problems, skip=REQUEST_PARTS, fallback='body'), 'invalid')
+
+    @app.exception_handler(HTTPException)
+    async def _http(request: Request, error: HTTPException) -> Response:
+        """FastAPI's and Starlette's own refusals (a body it could not parse, a wrong method) in our shape."""
+        if not request.url.path.startswith('/api/'):
+            return await http_exception_handler(request, error)
+        if error.status_code == 400:  # FastAPI's "error parsing the body": bad UTF-8, JSON nested too deep
+            return error_response(400, 'The request body is not valid JSON.', 'invalid_json')
+        code = HTTP_CODES.get(error.status_code, 'error')
+        return error_response(error.status_code, str(error.detail), code, dict(error.headers or {}))
 
 
 class ApiGuard:
@@ -85,44 +100,90 @@ class ApiGuard:
             if has_body and content_type != 'application/json':
                 await _send_error(send, 415, 'Send JSON, with "Content-Type: application/json".', 'unsupported_media')
                 return
-            receive = _limited(receive)
+            body = await _read_body(receive)
+            if body is None:  # also a chunked body, which has no length to check up front
+                await _send_error(send, 413, 'The request body is larger than 1 MB.', 'too_large')
+                return
+            receive = _replay(body, receive)
         started = False
 
         async def tracking_send(message: Message) -> None:
             nonlocal started
             if message['type'] == 'http.response.start':
                 started = True
+                if message['status'] == 405:
+                    message = {**message, 'headers': _with_allow(message.get('headers', []), scope)}
             await send(message)
         try:
             await self.app(scope, receive, tracking_send)
-        except _BodyTooLarge:
-            if not started:
-                await _send_error(send, 413, 'The request body is larger than 1 MB.', 'too_large')
-        except Exception:
+        except Exception as error:
+            if not started and cannot_write(error):  # a write outside the one writer
+                log.warning('The database cannot write (%s) in %s %s', error, scope['method'], scope['path'])
+                unavailable = Unavailable()
+                await _send_error(send, 503, unavailable.detail, unavailable.code,
+                                  {'Retry-After': str(unavailable.retry_after)})
+                return
             log.exception('Unexpected error in %s %s', scope['method'], scope['path'])
             if not started:
                 await _send_error(send, 500, 'Something went wrong on our side; nothing was changed.', 'internal')
 
 
-class _BodyTooLarge(Exception):
-    pass
+def _with_allow(headers: list[tuple[bytes, bytes]], scope: Scope) -> list[tuple[bytes, bytes]]:
+    """A 405's `Allow` lists every method of the path: Starlette names only the first route that matched it (each of
+    our routes has one method), so `OPTIONS /api/packing-lists` claimed that only GET was allowed."""
+    methods = sorted(_methods_of(getattr(scope.get('app'), 'routes', []), scope['path']))
+    if not methods:
+        return headers
+    return [(k, v) for k, v in headers if k.lower() != b'allow'] + [(b'allow', ', '.join(methods).encode('latin-1'))]
 
 
-def _limited(receive: Receive) -> Receive:
+def _methods_of(routes: list[Any], path: str) -> set[str]:
+    """The methods of every route whose path matches, looking into included routers (FastAPI groups them)."""
+    methods: set[str] = set()
+    for route in routes:
+        included = getattr(route, 'original_router', None)
+        if included is not None:
+            methods |= _methods_of(included.routes, path)
+        elif getattr(route, 'methods', None) and route.path_regex.match(path):
+            methods |= set(route.methods)
+    return methods
+
+
+async def _read_body(receive: Receive) -> bytes | None:
+    """The whole request body, or None once it passes 1 MB.
+
+    Read here rather than counted while the route reads it: FastAPI turns any error raised while it reads the body
+    into its own 400, so a limit enforced inside that read would never answer 413.
+    """
+    chunks: list[bytes] = []
     seen = 0
-
-    async def wrapped() -> Message:
-        nonlocal seen
+    while True:
         message = await receive()
-        if message['type'] == 'http.request':
-            seen += len(message.get('body', b''))
-            if seen > MAX_BODY:
-                raise _BodyTooLarge
-        return message
-    return wrapped
+        if message['type'] != 'http.request':  # the client went away: nothing to answer
+            return b''.join(chunks)
+        chunk = message.get('body', b'')
+        seen += len(chunk)
+        if seen > MAX_BODY:
+            return None
+        chunks.append(chunk)
+        if not message.get('more_body', False):
+            return b''.join(chunks)
 
 
-async def _send_error(send: Send, status: int, detail: str, code: str) -> None:
-    response = error_response(status, detail, code)
+def _replay(body: bytes, receive: Receive) -> Receive:
+    """Hand the body that was read to the route once, then pass on what the server sends (a disconnect)."""
+    pending = True
+
+    async def replayed() -> Message:
+        nonlocal pending
+        if pending:
+            pending = False
+            return {'type': 'http.request', 'body': body, 'more_body': False}
+        return await receive()
+    return replayed
+
+
+async def _send_error(send: Send, status: int, detail: str, code: str, headers: dict[str, str] | None = None) -> None:
+    response = error_response(status, detail, code, headers)
     await send({'type': 'http.response.start', 'status': status, 'headers': response.raw_headers})
     await send({'type': 'http.response.body', 'body': response.body})

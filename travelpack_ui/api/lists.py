@@ -27,7 +27,7 @@ from models.entities import TravelerChangePublic
 from models.requests import CREATE_BODIES, UPDATE_BODIES, Created, ListUpdateBody, Versioned
 from travelpack_ui.api.deps import bearer_user
 from travelpack_ui.api.errors import BODY, CHANGE, IN_LIST, SIGNED_IN, errors
-from travelpack_ui.core.errors import Rejected
+from travelpack_ui.core.errors import NotFound, Rejected
 from travelpack_ui.services import Services
 
 KINDS = {'items': 'item', 'categories': 'category', 'bags': 'bag', 'travelers': 'traveler'}
@@ -35,6 +35,7 @@ CHANGE_ANSWERS: dict[str, type[ItemChangePublic | NamedChangePublic | TravelerCh
     'item': ItemChangePublic, 'category': NamedChangePublic, 'bag': NamedChangePublic,
     'traveler': TravelerChangePublic,
 }
+ID_MAX = 36
 EXACT: dict[str, Any] = {'response_model_exclude_unset': True}  # a key the service left out stays out
 
 
@@ -45,6 +46,9 @@ def lists_router(services: Services) -> APIRouter:
 
     async def one_op(list_id: str, user: User, op_type: str, *, entity_id: str | None = None,
                      fields: dict[str, Any] | None = None, base_version: int | None = None) -> dict[str, Any]:
+        if entity_id is not None and len(entity_id) > ID_MAX:  # no id is that long: the op model would refuse it
+            lists.require(list_id, user.id, Action.edit_items)  # strangers 404, viewers 403, as for any id
+            raise NotFound(f'No such {op_type.split(".")[0]}.', code='not_found')
         op = Op(op_id=f'rest-{uuid.uuid4()}', type=op_type, id=entity_id, fields=fields,
                 base_version=base_version)
         result = (await ops.apply(list_id, [op], user=user)).results[0]

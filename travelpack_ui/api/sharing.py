@@ -6,9 +6,11 @@ role against the latest committed membership on every call.
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Response
-from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
+from pydantic import ConfigDict, Field, WithJsonSchema, field_validator
 
 from models import AcceptedPublic, CollaboratorPublic, InvitationPublic, ListSummaryPublic, ShareLinkPublic, User
+from models.common import whole_number
+from models.validation import UnicodeOnly
 from travelpack_ui.api.deps import bearer_user
 from travelpack_ui.api.errors import BODY, CHANGE, IN_LIST, SIGNED_IN, errors
 from travelpack_ui.services import Services
@@ -19,17 +21,17 @@ from travelpack_ui.sharing.service import Sharing
 GRANTABLE_ROLE: dict[str, Any] = {'enum': ['editor', 'viewer']}
 AnyRole = Annotated[str, Field(max_length=20, json_schema_extra={'enum': ['owner', 'editor', 'viewer']})]
 GrantableRole = Annotated[str, Field(max_length=20, json_schema_extra=GRANTABLE_ROLE)]
-Email = Annotated[Any, WithJsonSchema({'type': 'string', 'format': 'email', 'maxLength': 320})]
+Email = Annotated[Any, WithJsonSchema({'type': 'string', 'format': 'email', 'maxLength': 254})]
 CHANGES_MEMBERS = errors(CHANGE, BODY, 409, 429)
 
 
-class Body(BaseModel):
+class Body(UnicodeOnly):
     model_config = ConfigDict(extra='forbid')
 
 
 class CollaboratorChange(Body):
     user_id: str = Field(min_length=1, max_length=64)
-    role: AnyRole
+    role: GrantableRole  # ownership is transferred (POST .../transfer), never granted here
 
 
 class TransferRequest(Body):
@@ -45,6 +47,8 @@ class InvitationRequest(Body):
 class ShareLinkRequest(Body):
     role: GrantableRole
     expires_in_hours: int | None = Field(default=None, strict=True, json_schema_extra={'minimum': 1, 'maximum': 8760})
+
+    _whole = field_validator('expires_in_hours', mode='before')(whole_number)
 
 
 class AcceptRequest(Body):

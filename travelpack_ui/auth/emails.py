@@ -12,7 +12,7 @@ from email_validator import EmailNotValidError, validate_email
 from travelpack_ui.core.errors import Invalid
 
 MAX_EMAILS = 50
-MAX_INPUT = 320  # anything longer is no address; refused before any parsing
+EMAIL_MAX = 254  # RFC 5321's limit on a path, so the longest address a mail server will take
 
 
 def normalise_email(value: Any) -> str:
@@ -22,7 +22,7 @@ def normalise_email(value: Any) -> str:
     default): test suites and staging set-ups use it, and since we never look up DNS, refusing it would protect
     nobody. The other special-use names (`localhost`, `.local`, `.invalid`, `.onion`, ...) stay refused.
     """
-    if not isinstance(value, str) or len(value) > MAX_INPUT:
+    if not isinstance(value, str) or len(value.strip()) > EMAIL_MAX:
         raise Invalid('email: please give a valid email address, like ana@example.com.', code='invalid')
     try:
         checked = validate_email(value.strip(), check_deliverability=False, test_environment=True)

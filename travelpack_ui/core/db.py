@@ -14,10 +14,36 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection, Engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, create_engine
 
 log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).resolve().parents[2] / 'migrations'
+
+
+SQLITE_FULL = 13
+RESOURCES = '53'  # PostgreSQL's "insufficient resources" class: 53100 disk full, 53200 out of memory, 53300 ...
+
+
+def cannot_write(error: BaseException | None) -> bool:
+    """The database refused for want of room (SQLite's SQLITE_FULL, PostgreSQL's class 53): a 503, not a bug.
+
+    The whole chain counts: SQLite may roll the transaction back by itself on SQLITE_FULL, and then what surfaces
+    is SQLAlchemy failing to roll back to its savepoint ("no such savepoint"), with the full disk as its context.
+    """
+    seen = 0
+    while error is not None and seen < 10:
+        if isinstance(error, DBAPIError) and _full(error.orig):
+            return True
+        error, seen = error.__cause__ or error.__context__, seen + 1
+    return False
+
+
+def _full(original: BaseException | None) -> bool:
+    if getattr(original, 'sqlite_errorcode', None) == SQLITE_FULL or 'database or disk is full' in str(original):
+        return True
+    sqlstate = getattr(original, 'sqlstate', None) or getattr(original, 'pgcode', None)
+    return isinstance(sqlstate, str) and sqlstate.startswith(RESOURCES)
 
 
 class Database:

@@ -51,6 +51,17 @@ class TooMany(DomainError):
         self.retry_after = max(1, int(retry_after))
 
 
+class Unavailable(DomainError):
+    """The database cannot write now (a full disk): nothing was changed, try again later."""
+    status = 503
+    code = 'unavailable'
+
+    def __init__(self, detail: str = 'The server cannot save changes right now; nothing was changed. Try again soon.',
+                 *, retry_after: int = 30) -> None:
+        super().__init__(detail)
+        self.retry_after = max(1, int(retry_after))
+
+
 # how a rejected op's code maps to an HTTP status when it came through a single-entity REST call
 STATUS_OF_CODE = {'deleted': 404, 'not_found': 404, 'list_full': 409, 'id_in_use': 409, 'invalid': 422,
                   'forbidden': 403}

@@ -5,9 +5,14 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from travelpack_ui.core.settings import Settings
 
+# no framing by other sites, no plugins, no <base> that re-points relative URLs; no script-src: NiceGUI needs its
+# inline module scripts and Vue compiles templates at run time
+CONTENT_SECURITY_POLICY = b"frame-ancestors 'self'; object-src 'none'; base-uri 'self'"
+
 
 class NoStore:
-    """Pages and API answers carry per-user data: `Cache-Control: no-store` (static files keep their caching)."""
+    """Pages and API answers carry per-user data: `Cache-Control: no-store` (static files keep their caching), and
+    the security headers every page needs."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -23,6 +28,7 @@ class NoStore:
                 headers.append((b'cache-control', b'no-store'))
                 headers.append((b'x-content-type-options', b'nosniff'))
                 headers.append((b'referrer-policy', b'same-origin'))
+                headers.append((b'content-security-policy', CONTENT_SECURITY_POLICY))
                 message = {**message, 'headers': headers}
             await send(message)
         await self.app(scope, receive, patched)

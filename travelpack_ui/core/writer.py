@@ -4,15 +4,19 @@ SQLite takes one writer at a time, and publishing must follow commit order, so w
 and run on one dedicated thread (the event loop never blocks on the database).
 """
 import asyncio
+import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
-from travelpack_ui.core.db import Database
+from travelpack_ui.core.db import Database, cannot_write
+from travelpack_ui.core.errors import Unavailable
 
 T = TypeVar('T')
+log = logging.getLogger(__name__)
 
 
 class Writer:
@@ -46,5 +50,12 @@ class Writer:
         self.executor.shutdown(wait=True)
 
     def _transaction(self, work: Callable[[Session], T]) -> T:
-        with self.db.write() as session:
-            return work(session)
+        """A full disk rolls the whole transaction back and becomes `Unavailable` (503, or each op `rejected`)."""
+        try:
+            with self.db.write() as session:
+                return work(session)
+        except SQLAlchemyError as error:
+            if cannot_write(error):
+                log.warning('The database cannot write (%s); answering 503', error)
+                raise Unavailable() from error
+            raise

@@ -173,7 +173,7 @@ class OpApplier:
         except ValidationError as error:
             raise Rejected('invalid', validation_sentence(error)) from None
         if not create and not fields:
-            raise Rejected('invalid', 'fields: name at least one field to change')
+            raise Rejected('invalid', 'fields: give at least one field to change')
         return fields
 
     def _check_room_for_an_item(self, kind: str) -> None:

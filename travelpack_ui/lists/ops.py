@@ -59,6 +59,10 @@ class OpService:
 
     def _apply_one(self, session: Session, applier: OpApplier, op: Op, user_id: str, role: str) -> OpResult:
         record = session.get(OpRecord, (user_id, op.op_id))
+        if record is not None and record.list_id != applier.plist.id:
+            # the first answer belongs to another list: repeating it would show that list's entity
+            return OpResult.rejected(op.op_id, 'op_id_reused', 'This op_id was already used on another list; '
+                                     'give each op a new id.')
         if record is not None:
             return OpResult(**{**record.result, 'status': 'duplicate', 'op_id': op.op_id})
         if op.type == 'list.update' and not can(role, Action.edit_list):
