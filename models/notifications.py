@@ -36,7 +36,7 @@ class Notification(SQLModel, table=True):
 
 class NotificationPublic(BaseModel):
     """One entry of the bell; `list_id` only for entries about a list."""
-    id: int
+    id: str = PydanticField(description='opaque; the cursor for `before`')
     at: str | None = PydanticField(description='ISO 8601 UTC')
     kind: NotificationKind
     list_id: str | None = None

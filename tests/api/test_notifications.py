@@ -63,7 +63,7 @@ async def test_someone_joining_tells_the_owner_and_entries_stay_unread_until_mar
     await join(client, ana, plist['id'], ben, 'editor')
 
     joined = await entry_of(client, ana, 'joined')
-    assert set(joined) == ENTRY_KEYS
+    assert set(joined) == ENTRY_KEYS and isinstance(joined['id'], str)  # ids are opaque strings (API.md)
     assert joined['summary'] == 'ben joined your list Lisbon trip as editor'
     assert (joined['list_id'], joined['read']) == (plist['id'], False) and joined['at'].endswith('Z')
     assert (await inbox(client, ana))['unread'] == 1

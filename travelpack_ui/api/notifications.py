@@ -2,7 +2,7 @@
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Response
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
 
 from models import NotificationsPublic, User
 from travelpack_ui.api.deps import bearer_user
@@ -10,15 +10,23 @@ from travelpack_ui.api.errors import BODY, SIGNED_IN, errors
 from travelpack_ui.notify.service import LIMIT_MAX
 from travelpack_ui.services import Services
 
-ID_MAX = 2**31 - 1  # the id column's range: a larger number is refused as such, not by the database
+ID_MAX = 2**31 - 1  # the id column's range: a larger number names no entry
+# ids are opaque strings on the wire (API.md); these are the digits of the entry's number
+ENTRY_ID = r'^[1-9][0-9]{0,9}$'
+EntryId = Annotated[str, StringConstraints(pattern=ENTRY_ID), Field(description='an entry id'),
+                    BeforeValidator(lambda v: str(v) if isinstance(v, int) and not isinstance(v, bool) else v)]
 
 
-EntryId = Annotated[int, Field(ge=1, le=ID_MAX)]
+def entry_numbers(ids: list[str]) -> list[int]:
+    """The entry numbers named (one beyond the column's range names nothing, like an id that is not yours)."""
+    return [int(i) for i in ids if int(i) <= ID_MAX]
 
 
 class MarkRead(BaseModel):
     """Either some entries by id, or all of them."""
-    model_config = ConfigDict(extra='forbid')
+    model_config = ConfigDict(extra='forbid', json_schema_extra={'oneOf': [
+        {'required': ['ids'], 'not': {'required': ['all']}},
+        {'required': ['all'], 'properties': {'all': {'const': True}}, 'not': {'required': ['ids']}}]})
 
     ids: list[EntryId] | None = Field(default=None, max_length=1000)
     all: bool | None = None
@@ -41,14 +49,16 @@ def notifications_router(services: Services) -> APIRouter:
                 responses=errors(SIGNED_IN, 422))
     def notifications_of(user: CurrentUser, unread: bool | None = None,
                          limit: Annotated[int, Query(ge=1, le=LIMIT_MAX)] = 50,
-                         before: Annotated[int | None, Query(ge=1, le=ID_MAX)] = None) -> dict[str, Any]:
+                         before: Annotated[str | None, Query(pattern=ENTRY_ID)] = None
+                         ) -> dict[str, Any]:
         """Newest first; `unread=true` for unread ones only; pass the last entry's id as `before` for more."""
-        return notifications.page(user.id, unread=unread, limit=limit, before=before)
+        return notifications.page(user.id, unread=unread, limit=limit,
+                                  before=min(int(before), ID_MAX + 1) if before else None)
 
-    @router.post('/notifications/read', status_code=204, responses=errors(SIGNED_IN, BODY))
+    @router.post('/notifications/read', status_code=204, responses=errors(SIGNED_IN, BODY, 503))
     async def mark_read(body: MarkRead, user: CurrentUser) -> Response:
         """`{"ids": [...]}` marks those entries read (ids not yours are ignored); `{"all": true}` marks all."""
-        await notifications.mark_read(user.id, ids=body.ids, everything=bool(body.all))
+        await notifications.mark_read(user.id, ids=entry_numbers(body.ids or []), everything=bool(body.all))
         return Response(status_code=204)
 
     return router

@@ -59,7 +59,7 @@ class notification_bell(ui.button):
     def _entry(self, entry: dict[str, Any]) -> None:
         async def open_it() -> None:
             if not entry['read']:
-                await self.notifications.mark_read(self.user.id, ids=[entry['id']])
+                await self.notifications.mark_read(self.user.id, ids=[int(entry['id'])])
             ui.navigate.to(link_of(entry))
         with ui.menu_item(on_click=open_it).classes('items-start').mark(f'notification-{entry["id"]}'):
             ui.icon('circle' if not entry['read'] else 'radio_button_unchecked', size='10px') \

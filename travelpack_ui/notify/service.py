@@ -138,7 +138,7 @@ class Notifications:
 
 
 def public(row: Notification) -> dict[str, Any]:
-    data: dict[str, Any] = {'id': row.id, 'at': iso(row.at), 'kind': row.kind, 'summary': row.summary,
+    data: dict[str, Any] = {'id': str(row.id), 'at': iso(row.at), 'kind': row.kind, 'summary': row.summary,
                             'read': row.read}
     if row.list_id is not None:
         data['list_id'] = row.list_id
