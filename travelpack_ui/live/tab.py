@@ -128,6 +128,7 @@ class ListTab:
         self.room.tabs.add(self.key)
         self.room.presence.arrive(self.key, actor_of(self.user))
         self.table.forget_rows()
+        self.table.connected()
 
     def _on_disconnect(self) -> None:
         self.room.presence.leave(self.key, self.user.id)  # away; a reconnect brings them back

@@ -31,6 +31,7 @@ export default {
   emits: ["op", "resync", "focus", "check"],
   template: `
     <div class="tp-items" data-testid="item-table">
+      <p class="tp-sync" role="status" data-testid="sync-status" :data-online="online ? 'true' : 'false'">{{ syncStatus }}</p>
       <div v-if="endedMessage" class="tp-banner" role="alert" data-testid="ended-banner">{{ endedMessage }}</div>
       <p v-else-if="!canEdit" class="tp-viewonly" data-testid="view-only">You can view this list; only editors can change it.</p>
 
@@ -195,6 +196,7 @@ ${MESSAGES_TEMPLATE}
   methods: {
     ended(message) {
       this.endedMessage = message || "You no longer have access to this list.";
+      this.forgetList();
       this.confirmState = null;
       this.renaming = null;
     },
