@@ -77,7 +77,7 @@ async def test_offline_longer_than_the_window_loses_nothing(browser: Browser, sh
     await go_offline(people)
     await pack_rename_add_delete(ben)
     await expect(status(ben)).to_have_text("Offline — 4 changes will sync when you're back")
-    await expect(ben.locator('[data-testid=item-row][data-pending]')).to_have_count(3)  # Socks is gone  # each row says it waits
+    await expect(ben.locator('[data-testid=item-row][data-pending]')).to_have_count(3)  # each row says so
     await expect(ana.get_by_role('checkbox', name='Sunscreen')).to_have_count(0)  # nothing left the browser
     await ben.evaluate('window.beforeTheOutage = true')
     await asyncio.sleep(WINDOW_S * 2.5)  # the condition is time itself: the server forgets Ben's page
