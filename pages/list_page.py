@@ -68,7 +68,7 @@ def activity_section(services: Services, room: Room, tab: ListTab) -> None:
             else:
                 room.activity_pushed.unsubscribe(feed[0].add)
     expansion = ui.expansion('Activity', icon='history', on_value_change=lambda e: toggle(e.value)) \
-        .classes('w-full bg-white rounded').mark('activity-toggle')
+        .classes('w-full bg-white rounded tp-needs-server').mark('activity-toggle')
 
 
 class list_header:
@@ -82,8 +82,10 @@ class list_header:
                 self.name = ui.label(room.state['name']).classes('text-2xl font-bold truncate').mark('list-title')
                 self.details = ui.label(_details(room.state)).classes('text-gray-600')
             self.avatars = avatar_stack()
-            share_button(services, room.list_id, user, role)
-            lazy_menu(ui.button(icon='more_vert').props('flat round aria-label="List actions"'), self.actions)
+            # offline, what needs the server is visibly off (the item table toggles `tp-needs-server`)
+            share_button(services, room.list_id, user, role).classes('tp-needs-server')
+            lazy_menu(ui.button(icon='more_vert').props('flat round aria-label="List actions"')
+                      .classes('tp-needs-server'), self.actions)
 
     def actions(self) -> None:
         list_id = self.room.list_id

@@ -14,6 +14,7 @@ from tests.support.helpers import api_sign_in
 from tests.support.live import LiveServer, live_server
 from tests.support.mailbox import Mailbox
 from tests.support.sharing import me
+from tests.support.waiting import eventually
 
 WINDOW_S = 2.0  # NiceGUI's reconnect window, shortened so that "longer than the window" takes seconds
 
@@ -147,4 +148,38 @@ async def test_made_viewer_while_offline_the_queued_changes_are_refused_in_words
     await refusal.get_by_role('button', name='Dismiss').click()
     await expect(refusal).to_have_count(0)
     await expect(ana.get_by_role('checkbox', name='Goggles')).to_have_count(0)
+    await people.close()
+
+
+async def test_a_list_reloaded_offline_shows_its_last_state_and_queue_and_takes_more(
+        browser: Browser, server: LiveServer, mailbox: Mailbox) -> None:
+    people = await two_people_on_a_list(browser, server, mailbox, list_name='City', item_name='Towel')
+    ana, ben = people.ana, people.ben
+    # the service worker controls the list within about 2 s of its first load
+    await ben.wait_for_function('navigator.serviceWorker.controller !== null', timeout=5_000)
+    await with_hat_and_socks(people)  # Ana adds these after Ben's page was built: only the kept state has them
+    await eventually(lambda: ben.evaluate('''async () => !!(await (await caches.open('tp-pages-v1'))
+                                                            .match(location.origin + location.pathname))'''))
+
+    await go_offline(people)
+    await ben.get_by_role('checkbox', name='Towel').check()
+    await ben.get_by_placeholder('Add').first.fill('Sunscreen')
+    await ben.get_by_placeholder('Add').first.press('Enter')
+    await expect(status(ben)).to_have_text("Offline — 2 changes will sync when you're back")
+
+    await ben.reload()  # still offline: the worker's copy of the page, the kept state, the queue on top
+    await expect(ben.get_by_role('checkbox', name='Sunscreen')).to_be_visible()
+    await expect(ben.get_by_role('checkbox', name='Towel')).to_be_checked()
+    await expect(ben.get_by_role('checkbox', name='Socks')).to_be_visible()
+    await expect(status(ben)).to_have_text("Offline — 2 changes will sync when you're back")
+    await expect(ben.get_by_role('button', name='People')).to_have_attribute('aria-disabled', 'true')
+    await ben.get_by_role('checkbox', name='Hat').check()  # and it takes more
+    await expect(status(ben)).to_have_text("Offline — 3 changes will sync when you're back")
+
+    await people.ben_context.set_offline(False)  # the page reloads itself once and the outbox replays
+    await expect(ana.get_by_role('checkbox', name='Sunscreen')).to_be_visible(timeout=30_000)
+    await expect(ana.get_by_role('checkbox', name='Towel')).to_be_checked()
+    await expect(ana.get_by_role('checkbox', name='Hat')).to_be_checked()
+    await expect(status(ben)).to_have_text('All changes saved', timeout=30_000)
+    await expect(ben.get_by_role('button', name='People')).to_have_attribute('aria-disabled', 'false')
     await people.close()

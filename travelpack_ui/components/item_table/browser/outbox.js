@@ -7,6 +7,7 @@
 
 const DB_NAME = "travelpack";
 const STORE = "outbox";
+const SNAPSHOTS = "snapshots"; // the last state this browser saw of each list, for opening it offline
 
 let opened = null; // one connection per page, shared by every queue of it
 
@@ -14,10 +15,10 @@ function openDb() {
   if (opened) return opened;
   opened = new Promise((resolve) => {
     if (!window.indexedDB) return resolve(null);
-    const req = indexedDB.open(DB_NAME, 1);
-    req.onupgradeneeded = () => {
-      const store = req.result.createObjectStore(STORE, { keyPath: "op_id" });
-      store.createIndex("queue", "queue");
+    const req = indexedDB.open(DB_NAME, 2);
+    req.onupgradeneeded = (event) => {
+      if (event.oldVersion < 1) req.result.createObjectStore(STORE, { keyPath: "op_id" }).createIndex("queue", "queue");
+      if (event.oldVersion < 2) req.result.createObjectStore(SNAPSHOTS);
     };
     req.onsuccess = () => resolve(req.result);
     req.onerror = () => resolve(null);
@@ -118,4 +119,31 @@ export async function queuesOf(userId) {
     if (user === String(userId)) out[list] = (out[list] || 0) + 1;
   }
   return out;
+}
+
+/** Keep the list's state as this tab last knew it (written when the connection drops and after changes). */
+export async function saveSnapshot(queue, snapshot) {
+  const db = await openDb();
+  if (!db) return;
+  const tx = db.transaction(SNAPSHOTS, "readwrite");
+  tx.objectStore(SNAPSHOTS).put(snapshot, queue);
+  await done(tx);
+}
+
+export async function loadSnapshot(queue) {
+  const db = await openDb();
+  if (!db) return null;
+  const req = db.transaction(SNAPSHOTS, "readonly").objectStore(SNAPSHOTS).get(queue);
+  return new Promise((resolve) => {
+    req.onsuccess = () => resolve(req.result || null);
+    req.onerror = () => resolve(null);
+  });
+}
+
+export async function dropSnapshot(queue) {
+  const db = await openDb();
+  if (!db) return;
+  const tx = db.transaction(SNAPSHOTS, "readwrite");
+  tx.objectStore(SNAPSHOTS).delete(queue);
+  await done(tx);
 }

@@ -8,13 +8,15 @@
 // (state.js) and speaks through toasts (messages.js).
 
 import { MAPS } from "travelpack-item-table/state.js";
-import { Outbox, queueName } from "travelpack-item-table/outbox.js";
+import { Outbox, dropSnapshot, loadSnapshot, queueName, saveSnapshot } from "travelpack-item-table/outbox.js";
+import { forgetPage, keepPageOffline, markOffline } from "travelpack-item-table/offline.js";
 import { describeOps } from "travelpack-item-table/format.js";
 
 const BATCH = 200; // ops per emitted event: well under the server's per-request limit and socket message size
 const UNDO_DEPTH = 50;
 const CHECK_MS = 30000;
 const RESEND_AFTER_MS = 20000;
+const SAVE_AFTER_MS = 2000; // the offline snapshot trails the deltas by this much at most
 
 export function uuid4() {
   const c = window.crypto;
@@ -31,14 +33,23 @@ const REFUSED = new Set(["forbidden", "not_found"]); // the role was lowered or 
 
 export const socketSync = {
   data() {
-    return { online: false };
+    return { online: navigator.onLine !== false }; // what the person is told; `joined` gates sending
   },
   created() {
     this.pending = []; // [{op, at}]
     this.recent = new Map(); // op_id -> op, for acks that arrive after the delta cleared the op
     this.undoStack = [];
     this.awaitingLoad = false;
-    this.outbox = new Outbox(queueName(this.me && this.me.id, this.list && this.list.id));
+    this.joined = false;
+    this.queue = queueName(this.me && this.me.id, this.list && this.list.id);
+    this.outbox = new Outbox(this.queue);
+    // a page served offline by the worker carries an older snapshot than the one this browser kept
+    loadSnapshot(this.queue).then((kept) => {
+      if (kept && kept.version > this.version) {
+        this.applySnapshot(kept);
+        this.rev++;
+      }
+    }, () => undefined);
     // writes and the first read are chained: what was queued before a reload is shown and sent before what is new
     this.outboxChain = this.outbox.list().then((ops) => this.restoreQueued(ops), () => undefined);
   },
@@ -52,8 +63,12 @@ export const socketSync = {
       e.returnValue = "";
     };
     this.offlineHandler = () => (this.online = false);
+    this.hideHandler = () => this.saveSnapshotNow();
     window.addEventListener("beforeunload", this.unloadHandler);
     window.addEventListener("offline", this.offlineHandler);
+    window.addEventListener("pagehide", this.hideHandler);
+    if (!this.online) markOffline(true);
+    this.workerTimer = setTimeout(() => keepPageOffline(), 300); // after the first render, well within 2 s
   },
   unmounted() {
     this.dead = true;
@@ -61,7 +76,16 @@ export const socketSync = {
     clearInterval(this.timer);
     window.removeEventListener("beforeunload", this.unloadHandler);
     window.removeEventListener("offline", this.offlineHandler);
+    window.removeEventListener("pagehide", this.hideHandler);
+    clearTimeout(this.workerTimer);
+    clearTimeout(this.saveTimer);
     if (this.socket) for (const [name, fn] of Object.entries(this.socketHandlers)) this.socket.off(name, fn);
+  },
+  watch: {
+    online(value) {
+      markOffline(!value);
+      if (!value) this.saveSnapshotNow();
+    },
   },
   computed: {
     pendingCount() {
@@ -81,6 +105,7 @@ export const socketSync = {
       this.applySnapshot(snapshot || {});
       this.awaitingLoad = false;
       this.rev++;
+      this.saveSnapshotSoon();
     },
     ack(results) {
       const refused = [];
@@ -99,13 +124,17 @@ export const socketSync = {
     connected() {
       // the server's word that NiceGUI's handshake is done and this tab is in the list's room: safe to send
       this.online = true;
+      this.joined = true;
       if (this.endedMessage) return;
       this.$emit("check", { version: this.version });
       this.outboxChain = this.outboxChain.then(() => this.flush());
     },
     forgetList() {
-      // access ended: nothing queued for this list can ever be applied
-      this.outboxChain = this.outboxChain.then(() => this.outbox.clear()).catch(() => undefined);
+      // access ended: nothing queued for this list can ever be applied, and its copies must not open offline
+      clearTimeout(this.saveTimer);
+      this.outboxChain = this.outboxChain
+        .then(() => Promise.all([this.outbox.clear(), dropSnapshot(this.queue), forgetPage()]))
+        .catch(() => undefined);
     },
 
     // --- socket ----------------------------------------------------------------------------------------------
@@ -120,7 +149,10 @@ export const socketSync = {
       this.socketHandlers = {
         tp_delta: (msg) => this.onDelta(msg),
         tp_presence: (msg) => this.onPresence(msg),
-        disconnect: () => (this.online = false),
+        disconnect: () => {
+          this.online = false;
+          this.joined = false;
+        },
       };
       for (const [name, fn] of Object.entries(this.socketHandlers)) socket.on(name, fn);
       this.awaitHandshake();
@@ -128,7 +160,7 @@ export const socketSync = {
     awaitHandshake() {
       // the first connection may finish before the server's `connected` reaches this component; later ones are
       // announced by the server (NiceGUI's `did_handshake` stays true across reconnects, so it only helps here)
-      if (this.dead || this.online) return;
+      if (this.dead || this.joined) return;
       if (window.did_handshake && this.socket.connected) this.connected();
       else this.socketTimer = setTimeout(() => this.awaitHandshake(), 50);
     },
@@ -148,7 +180,10 @@ export const socketSync = {
         changed = true;
       }
       if (msg.version > this.version) this.version = msg.version;
-      if (changed) this.rev++;
+      if (changed) {
+        this.rev++;
+        this.saveSnapshotSoon();
+      }
     },
     applyChange(ch) {
       const kind = (ch.op || "").split(".")[0];
@@ -172,7 +207,7 @@ export const socketSync = {
     },
     tick() {
       this.nowTick = Date.now();
-      if (this.endedMessage || !this.online) return;
+      if (this.endedMessage || !this.joined) return;
       this.$emit("check", { version: this.version });
       // nothing is ever given up: an op leaves only on the server's answer
       const stale = this.pending.filter((p) => Date.now() - p.at > RESEND_AFTER_MS);
@@ -180,7 +215,7 @@ export const socketSync = {
       if (stale.length) this.emitOps(stale.map((p) => p.op));
     },
     flush() {
-      if (!this.online || this.endedMessage || !this.pending.length) return;
+      if (!this.joined || this.endedMessage || !this.pending.length) return;
       const now = Date.now();
       for (const p of this.pending) p.at = now;
       this.emitOps(this.pending.map((p) => p.op)); // in order, in batches; a rejected op does not stop the rest
@@ -197,6 +232,21 @@ export const socketSync = {
     forget(opIds) {
       const ids = opIds.filter(Boolean);
       if (ids.length) this.outboxChain = this.outboxChain.then(() => this.outbox.remove(ids)).catch(() => undefined);
+    },
+    saveSnapshotSoon() {
+      clearTimeout(this.saveTimer);
+      this.saveTimer = setTimeout(() => this.saveSnapshotNow(), SAVE_AFTER_MS);
+    },
+    saveSnapshotNow() {
+      clearTimeout(this.saveTimer);
+      if (this.dead || this.endedMessage || !this.meta.id) return;
+      const S = this.S;
+      const snapshot = {
+        ...JSON.parse(JSON.stringify(this.meta)), // a reactive proxy, which IndexedDB cannot clone
+        version: this.version, items: [...S.items.values()], categories: [...S.categories.values()],
+        bags: [...S.bags.values()], travelers: [...S.travelers.values()],
+      };
+      saveSnapshot(this.queue, snapshot).catch((error) => console.warn("the list will not open offline", error));
     },
     toastRefused(refused) {
       const detail = refused[0].r.detail || "This change was refused.";
@@ -226,7 +276,7 @@ export const socketSync = {
         this.remember(op);
       }
       this.rev++;
-      const sendNow = () => this.online && this.emitOps(ops.filter((op) => this.isPending(op.op_id)));
+      const sendNow = () => this.joined && this.emitOps(ops.filter((op) => this.isPending(op.op_id)));
       this.outboxChain = this.outboxChain.then(() => this.outbox.add(ops)).then(sendNow, (error) => {
         console.warn("the outbox could not keep a change", error); // still sent, as before the outbox
         sendNow();
