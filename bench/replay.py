@@ -26,7 +26,7 @@ from bench.common import command_line, create_list, server, sign_in, summary_ms
 from bench.tabs import Tab
 
 BATCH = 200  # ops per event, as the browser's outbox sends them
-ACKED = re.compile(r'"op_id": "([^"]+)", "status": "(\w+)"')
+ACKED = re.compile(r'"op_id": ?"([^"]+)", ?"status": ?"(\w+)"')
 
 
 def offline_ops(count: int, item_ids: list[str]) -> list[dict[str, Any]]:
@@ -107,6 +107,9 @@ async def main(args: argparse.Namespace) -> None:
                 await tab.open(http, srv.url, srv.origin)
             editor, replaying, watchers = tabs[0], tabs[1], tabs[2:]
             replayer = Replayer(replaying)
+            acked: dict[str, float] = {}
+            editor.sio.on('run_javascript', lambda m: acked.update(
+                {op_id: time.monotonic() for op_id, _ in ACKED.findall(m.get('code', ''))}))
             sent: dict[str, float] = {}
             stop = asyncio.Event()
             editing = asyncio.create_task(edit_loop(editor, args.rate, stop, sent))
@@ -128,6 +131,8 @@ async def main(args: argparse.Namespace) -> None:
     print(f'{args.tabs} watching tabs, edits at {args.rate}/s, change-to-tab latency:')
     print(f'  before the replay  {summary_ms(latencies(watchers, sent, before, replay_start))}')
     print(f'  during the replay  {summary_ms(latencies(watchers, sent, replay_start, replay_end))}')
+    during = [acked[o] - t for o, t in sent.items() if o in acked and replay_start <= t < replay_end]
+    print(f'  the editing tab\'s own acks during the replay (op path only)  {summary_ms(during)}')
 
 
 if __name__ == '__main__':

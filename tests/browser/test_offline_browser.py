@@ -16,6 +16,11 @@ from tests.support.mailbox import Mailbox
 from tests.support.sharing import me
 from tests.support.waiting import eventually
 
+QUEUED = '''async () => {
+    const db = await new Promise((ok) => { const r = indexedDB.open('travelpack'); r.onsuccess = () => ok(r.result); });
+    const count = db.transaction('outbox').objectStore('outbox').count();
+    return new Promise((ok) => { count.onsuccess = () => ok(count.result); });
+}'''
 WINDOW_S = 2.0  # NiceGUI's reconnect window, shortened so that "longer than the window" takes seconds
 
 
@@ -182,4 +187,26 @@ async def test_a_list_reloaded_offline_shows_its_last_state_and_queue_and_takes_
     await expect(ana.get_by_role('checkbox', name='Hat')).to_be_checked()
     await expect(status(ben)).to_have_text('All changes saved', timeout=30_000)
     await expect(ben.get_by_role('button', name='People')).to_have_attribute('aria-disabled', 'false')
+    await people.close()
+
+
+async def test_opening_the_app_sends_what_was_queued_on_a_list(browser: Browser, server: LiveServer,
+                                                               mailbox: Mailbox) -> None:
+    people = await two_people_on_a_list(browser, server, mailbox, list_name='Lake', item_name='Towel')
+    ana, ben = people.ana, people.ben
+    await ben.get_by_role('button', name='Got it').click()
+    await expect(ben.get_by_role('dialog')).to_have_count(0)
+
+    await go_offline(people)
+    await ben.get_by_placeholder('Add').first.fill('Compass')
+    await ben.get_by_placeholder('Add').first.press('Enter')
+    await expect(status(ben)).to_have_text("Offline — 1 change will sync when you're back")
+    await ben.close()
+    await people.ben_context.set_offline(False)
+
+    home = await people.ben_context.new_page()  # the home page, not the list: its socket carries the queue
+    await home.goto(f'{server.base_url}/')
+    await expect(ana.get_by_role('checkbox', name='Compass')).to_be_visible(timeout=30_000)
+    await expect(home.get_by_test_id('home-sync')).to_have_text('All changes saved')
+    assert await home.evaluate(QUEUED) == 0  # answered ops leave the outbox
     await people.close()
