@@ -9,6 +9,7 @@
 
 import { byPosition, serverState } from "travelpack-item-table/state.js";
 import { socketSync } from "travelpack-item-table/sync.js";
+import { offlineCopy } from "travelpack-item-table/offline.js";
 import { ItemRow } from "travelpack-item-table/item_row.js";
 import { ORGANISE_TEMPLATE, organisePanel } from "travelpack-item-table/organise.js";
 import { MESSAGES_TEMPLATE, messages } from "travelpack-item-table/messages.js";
@@ -18,7 +19,7 @@ import "travelpack-item-table/style.js";
 
 export default {
   components: { "tp-item-row": ItemRow },
-  mixins: [serverState, socketSync, messages, addItemsField, organisePanel],
+  mixins: [serverState, socketSync, offlineCopy, messages, addItemsField, organisePanel],
   props: {
     list: Object,
     me: Object,

@@ -4,8 +4,61 @@
 // the NiceGUI files it loaded into the worker's caches. Controls that need the server are marked `tp-needs-server`
 // by the page and disabled here while offline.
 
+import { loadSnapshot, saveSnapshot } from "travelpack-item-table/outbox.js";
+
 const PAGES = "tp-pages-v1";
 const FILES = "tp-files-v1";
+const SAVE_AFTER_MS = 2000; // the kept state trails the deltas by this much at most
+
+// A mixin of the table (after socketSync, whose `queue` and `online` it reads): the kept state and the worker.
+export const offlineCopy = {
+  created() {
+    // a page served offline by the worker carries an older snapshot than the one this browser kept
+    loadSnapshot(this.queue).then((kept) => {
+      if (kept && kept.version > this.version) {
+        this.applySnapshot(kept);
+        this.rev++;
+      }
+    }, () => undefined);
+  },
+  mounted() {
+    this.hideHandler = () => this.saveSnapshotNow();
+    window.addEventListener("pagehide", this.hideHandler);
+    if (!this.online) markOffline(true);
+    this.workerTimer = setTimeout(() => keepPageOffline(), 300); // after the first render, well within 2 s
+  },
+  unmounted() {
+    window.removeEventListener("pagehide", this.hideHandler);
+    clearTimeout(this.workerTimer);
+    clearTimeout(this.saveTimer);
+  },
+  watch: {
+    online(value) {
+      markOffline(!value);
+      if (!value) this.saveSnapshotNow();
+    },
+    rev() {
+      this.saveSnapshotSoon();
+    },
+  },
+  methods: {
+    saveSnapshotSoon() {
+      clearTimeout(this.saveTimer);
+      this.saveTimer = setTimeout(() => this.saveSnapshotNow(), SAVE_AFTER_MS);
+    },
+    saveSnapshotNow() {
+      clearTimeout(this.saveTimer);
+      if (this.dead || this.endedMessage || !this.meta.id) return;
+      const S = this.S;
+      const snapshot = {
+        ...JSON.parse(JSON.stringify(this.meta)), // a reactive proxy, which IndexedDB cannot clone
+        version: this.version, items: [...S.items.values()], categories: [...S.categories.values()],
+        bags: [...S.bags.values()], travelers: [...S.travelers.values()],
+      };
+      saveSnapshot(this.queue, snapshot).catch((error) => console.warn("the list will not open offline", error));
+    },
+  },
+};
 
 export async function keepPageOffline() {
   if (!("serviceWorker" in navigator) || !window.caches) return; // http on a non-local host: no workers

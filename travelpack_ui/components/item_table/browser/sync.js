@@ -8,15 +8,14 @@
 // (state.js) and speaks through toasts (messages.js).
 
 import { MAPS } from "travelpack-item-table/state.js";
-import { Outbox, dropSnapshot, loadSnapshot, queueName, saveSnapshot } from "travelpack-item-table/outbox.js";
-import { forgetPage, keepPageOffline, markOffline } from "travelpack-item-table/offline.js";
+import { Outbox, dropSnapshot, queueName } from "travelpack-item-table/outbox.js";
+import { forgetPage } from "travelpack-item-table/offline.js";
 import { describeOps } from "travelpack-item-table/format.js";
 
 const BATCH = 200; // ops per emitted event: well under the server's per-request limit and socket message size
 const UNDO_DEPTH = 50;
 const CHECK_MS = 30000;
 const RESEND_AFTER_MS = 20000;
-const SAVE_AFTER_MS = 2000; // the offline snapshot trails the deltas by this much at most
 
 export function uuid4() {
   const c = window.crypto;
@@ -43,13 +42,6 @@ export const socketSync = {
     this.joined = false;
     this.queue = queueName(this.me && this.me.id, this.list && this.list.id);
     this.outbox = new Outbox(this.queue);
-    // a page served offline by the worker carries an older snapshot than the one this browser kept
-    loadSnapshot(this.queue).then((kept) => {
-      if (kept && kept.version > this.version) {
-        this.applySnapshot(kept);
-        this.rev++;
-      }
-    }, () => undefined);
     // writes and the first read are chained: what was queued before a reload is shown and sent before what is new
     this.outboxChain = this.outbox.list().then((ops) => this.restoreQueued(ops), () => undefined);
   },
@@ -63,12 +55,8 @@ export const socketSync = {
       e.returnValue = "";
     };
     this.offlineHandler = () => (this.online = false);
-    this.hideHandler = () => this.saveSnapshotNow();
     window.addEventListener("beforeunload", this.unloadHandler);
     window.addEventListener("offline", this.offlineHandler);
-    window.addEventListener("pagehide", this.hideHandler);
-    if (!this.online) markOffline(true);
-    this.workerTimer = setTimeout(() => keepPageOffline(), 300); // after the first render, well within 2 s
   },
   unmounted() {
     this.dead = true;
@@ -76,16 +64,7 @@ export const socketSync = {
     clearInterval(this.timer);
     window.removeEventListener("beforeunload", this.unloadHandler);
     window.removeEventListener("offline", this.offlineHandler);
-    window.removeEventListener("pagehide", this.hideHandler);
-    clearTimeout(this.workerTimer);
-    clearTimeout(this.saveTimer);
     if (this.socket) for (const [name, fn] of Object.entries(this.socketHandlers)) this.socket.off(name, fn);
-  },
-  watch: {
-    online(value) {
-      markOffline(!value);
-      if (!value) this.saveSnapshotNow();
-    },
   },
   computed: {
     pendingCount() {
@@ -105,7 +84,6 @@ export const socketSync = {
       this.applySnapshot(snapshot || {});
       this.awaitingLoad = false;
       this.rev++;
-      this.saveSnapshotSoon();
     },
     ack(results) {
       const refused = [];
@@ -180,10 +158,7 @@ export const socketSync = {
         changed = true;
       }
       if (msg.version > this.version) this.version = msg.version;
-      if (changed) {
-        this.rev++;
-        this.saveSnapshotSoon();
-      }
+      if (changed) this.rev++;
     },
     applyChange(ch) {
       const kind = (ch.op || "").split(".")[0];
@@ -232,21 +207,6 @@ export const socketSync = {
     forget(opIds) {
       const ids = opIds.filter(Boolean);
       if (ids.length) this.outboxChain = this.outboxChain.then(() => this.outbox.remove(ids)).catch(() => undefined);
-    },
-    saveSnapshotSoon() {
-      clearTimeout(this.saveTimer);
-      this.saveTimer = setTimeout(() => this.saveSnapshotNow(), SAVE_AFTER_MS);
-    },
-    saveSnapshotNow() {
-      clearTimeout(this.saveTimer);
-      if (this.dead || this.endedMessage || !this.meta.id) return;
-      const S = this.S;
-      const snapshot = {
-        ...JSON.parse(JSON.stringify(this.meta)), // a reactive proxy, which IndexedDB cannot clone
-        version: this.version, items: [...S.items.values()], categories: [...S.categories.values()],
-        bags: [...S.bags.values()], travelers: [...S.travelers.values()],
-      };
-      saveSnapshot(this.queue, snapshot).catch((error) => console.warn("the list will not open offline", error));
     },
     toastRefused(refused) {
       const detail = refused[0].r.detail || "This change was refused.";
