@@ -18,6 +18,7 @@ from travelpack_ui.api.notify import notify_router
 from travelpack_ui.api.sharing import sharing_router
 from travelpack_ui.api.ws import ws_router
 from travelpack_ui.core.logs import configure_logging
+from travelpack_ui.core.service_worker import install_service_worker
 from travelpack_ui.core.settings import Settings
 from travelpack_ui.core.socket_guard import SocketGuard
 from travelpack_ui.core.web import include_routers, install_web
@@ -32,6 +33,7 @@ app.state.travelpack = services  # tests and benchmarks reach the object graph h
 install_web(app, settings)
 SocketGuard(core.sio).install()  # a page obeys only the socket that did its handshake (upstream gap)
 install_error_handlers(app)
+install_service_worker(app)
 app.add_middleware(ApiGuard)
 include_routers(app, auth_router(services), lists_router(services), sharing_router(services, services.sharing),
                 ws_router(services), notify_router(services),

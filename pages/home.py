@@ -9,6 +9,7 @@ from travelpack_ui.components.frame import frame
 from travelpack_ui.components.list_bin import list_bin
 from travelpack_ui.components.list_card import list_card
 from travelpack_ui.components.list_dialog import list_dialog
+from travelpack_ui.components.outbox_replay import OutboxReplay
 from travelpack_ui.core.errors import DomainError
 from travelpack_ui.services import Services
 
@@ -18,6 +19,7 @@ def register(services: Services) -> None:
     @signed_in(services.accounts, '/')
     def home_page(user: User) -> None:
         with frame('My lists', user):
+            OutboxReplay(services, user)  # what was changed offline on any list goes out as the app opens
             MyLists(services, user)
 
 

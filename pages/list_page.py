@@ -68,7 +68,7 @@ def activity_section(services: Services, room: Room, tab: ListTab) -> None:
             else:
                 room.activity_pushed.unsubscribe(feed[0].add)
     expansion = ui.expansion('Activity', icon='history', on_value_change=lambda e: toggle(e.value)) \
-        .classes('w-full bg-white rounded').mark('activity-toggle')
+        .classes('w-full bg-white rounded tp-needs-server').mark('activity-toggle')
 
 
 class list_header:
@@ -86,8 +86,11 @@ class list_header:
             with ui.row(wrap=False).classes('ml-auto items-center gap-1'):
                 self.avatars = avatar_stack()
                 share = share_button(services, room.list_id, user, role)
-                share.classes('tp-share').props(f'aria-label="{share.text}"')  # named when it shows only its icon
-                lazy_menu(ui.button(icon='more_vert').props('flat round aria-label="List actions"'), self.actions)
+                # named when it shows only its icon; offline, what needs the server is visibly off (the item table
+                # toggles `tp-needs-server`)
+                share.classes('tp-share tp-needs-server').props(f'aria-label="{share.text}"')
+                lazy_menu(ui.button(icon='more_vert').props('flat round aria-label="List actions"')
+                          .classes('tp-needs-server'), self.actions)
             self.details = ui.label().classes('w-full text-gray-600 text-sm sm:text-base').mark('list-details')
             self.details.props['data-testid'] = 'list-details'
             self._show_details(room.state)

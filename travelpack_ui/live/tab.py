@@ -3,6 +3,7 @@
 Every handler re-checks the role on the server when it fires: a NiceGUI event can be forged by anyone who knows
 the client id, so what the page rendered proves nothing.
 """
+import asyncio
 import logging
 from typing import Any
 
@@ -17,6 +18,7 @@ from travelpack_ui.live.rooms import Room
 from travelpack_ui.services import Services
 
 log = logging.getLogger(__name__)
+WRITE_CHUNK = 50  # ops per write transaction: small enough that another tab's change waits little behind a replay
 
 
 class ListTab:
@@ -31,6 +33,8 @@ class ListTab:
         self.key = client.id
         self.role = services.lists.role_of(room.list_id, user.id)
         self.ended = False
+        self.queued: list[tuple[list[Op], asyncio.Future[list[dict[str, Any]]]]] = []
+        self.draining = False
         table.on('op', self._on_op)
         table.on('resync', lambda _: self._resync())
         table.on('check', self._on_check)
@@ -46,6 +50,33 @@ class ListTab:
 
     async def send_ops(self, ops: list[Op]) -> list[dict[str, Any]]:
         """Apply ops made in this tab; the answer goes back to the table as an ack (and is returned)."""
+        # one tab's ops apply in the order they came (later ops refer to earlier ones), and whatever queued up
+        # meanwhile goes in the next write together: a busy writer costs a tab one wait, not one wait per op
+        answer: asyncio.Future[list[dict[str, Any]]] = asyncio.get_running_loop().create_future()
+        self.queued.append((ops, answer))
+        if not self.draining:
+            self.draining = True
+            background_tasks.create(self._drain(), name='apply a tab\'s ops')
+        return await answer
+
+    async def _drain(self) -> None:
+        try:
+            while self.queued:
+                entries, self.queued = self.queued, []
+                try:
+                    results = await self._send_ops([op for ops, _ in entries for op in ops])
+                except Exception as error:  # handed to every caller that waits
+                    for _, answer in entries:
+                        answer.set_exception(error)
+                    continue
+                start = 0
+                for ops, answer in entries:
+                    answer.set_result(results[start:start + len(ops)])
+                    start += len(ops)
+        finally:
+            self.draining = False
+
+    async def _send_ops(self, ops: list[Op]) -> list[dict[str, Any]]:
         self.role = self.services.lists.role_of(self.room.list_id, self.user.id)
         if self.role is None:
             self._end('You no longer have access to this list.')
@@ -55,11 +86,19 @@ class ListTab:
             results = [OpResult.rejected(op.op_id, 'forbidden', 'Viewers cannot change this list.').wire()
                        for op in ops]
         else:
-            try:
-                batch = await self.services.ops.apply(self.room.list_id, ops, user=self.user)
-                results = [r.wire() for r in batch.results]
-            except DomainError as error:
-                results = [OpResult.rejected(op.op_id, error.code, error.detail).wire() for op in ops]
+            # a replayed outbox (hundreds of ops) goes in small transactions, acked as they commit: the writer is
+            # fair, so other tabs' changes slip in between instead of waiting for the whole replay
+            results = []
+            for start in range(0, len(ops), WRITE_CHUNK):
+                chunk = ops[start:start + WRITE_CHUNK]
+                try:
+                    batch = await self.services.ops.apply(self.room.list_id, chunk, user=self.user)
+                    answered = [r.wire() for r in batch.results]
+                except DomainError as error:
+                    answered = [OpResult.rejected(op.op_id, error.code, error.detail).wire() for op in chunk]
+                self.table.ack(answered)
+                results += answered
+            return results
         self.table.ack(results)
         return results
 
@@ -129,6 +168,7 @@ class ListTab:
         self.room.presence.arrive(self.key, actor_of(self.user))
         self.table.forget_rows()
         self._seen()
+        self.table.connected()
 
     def _on_disconnect(self) -> None:
         self.room.presence.leave(self.key, self.user.id)  # away; a reconnect brings them back

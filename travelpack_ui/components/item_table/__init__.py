@@ -72,6 +72,11 @@ class ItemTable(ui.element, component='item_table.js', esm={'travelpack-item-tab
         """Answer this tab's ops: pending ops are dropped, rejected ones roll back with the server's sentence."""
         self.run_method('ack', results)
 
+    def connected(self) -> None:
+        """NiceGUI's handshake is done and the tab is in the room: the browser (re)sends its outbox now, because
+        events a socket sends before the handshake are dropped."""
+        self.run_method('connected')
+
     def notify_ended(self, message: str) -> None:
         """Access ended (removed, or the list deleted): the table turns read-only and shows `message`."""
         with self._props.suspend_updates():

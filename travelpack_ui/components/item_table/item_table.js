@@ -9,6 +9,7 @@
 
 import { byPosition, serverState } from "travelpack-item-table/state.js";
 import { socketSync } from "travelpack-item-table/sync.js";
+import { offlineCopy } from "travelpack-item-table/offline.js";
 import { ItemRow } from "travelpack-item-table/item_row.js";
 import { ORGANISE_TEMPLATE, organisePanel } from "travelpack-item-table/organise.js";
 import { MESSAGES_TEMPLATE, messages } from "travelpack-item-table/messages.js";
@@ -19,7 +20,7 @@ import "travelpack-item-table/style.js";
 
 export default {
   components: { "tp-item-row": ItemRow },
-  mixins: [serverState, socketSync, messages, addItemsField, organisePanel, rowLayout],
+  mixins: [serverState, socketSync, offlineCopy, messages, addItemsField, organisePanel, rowLayout],
   props: {
     list: Object,
     me: Object,
@@ -32,6 +33,7 @@ export default {
   emits: ["op", "resync", "focus", "check"],
   template: `
     <div class="tp-items" data-testid="item-table">
+      <p class="tp-sync" role="status" data-testid="sync-status" :data-online="online ? 'true' : 'false'">{{ syncStatus }}</p>
       <div v-if="endedMessage" class="tp-banner" role="alert" data-testid="ended-banner">{{ endedMessage }}</div>
       <p v-else-if="!canEdit" class="tp-viewonly" data-testid="view-only">You can view this list; only editors can change it.</p>
 
@@ -210,6 +212,7 @@ ${MESSAGES_TEMPLATE}
   methods: {
     ended(message) {
       this.endedMessage = message || "You no longer have access to this list.";
+      this.forgetList();
       this.confirmState = null;
       this.renaming = null;
     },

@@ -50,3 +50,21 @@ export function bagWeight(grams, units) {
 export function percent(part, whole) {
   return whole ? Math.round((part / whole) * 100) : 0;
 }
+
+/** What a person did, in words, for changes the server refused: the text they typed stays readable. */
+export function describeOps(ops, lookup) {
+  const words = [];
+  for (const op of ops) {
+    const [kind, verb] = op.type.split(".");
+    const known = lookup(op.id);
+    const name = (known && known.name) || (op.fields && op.fields.name) || kind;
+    const f = op.fields || {};
+    if (verb === "create") words.push(`added “${f.name || name}”`);
+    else if (verb === "delete") words.push(`removed ${name}`);
+    else if (verb === "restore") words.push(`restored ${name}`);
+    else if ("name" in f) words.push(`renamed ${known ? known.name : kind} to “${f.name}”`);
+    else if ("packed" in f && Object.keys(f).length === 1) words.push(`${f.packed ? "packed" : "unpacked"} ${name}`);
+    else for (const [k, v] of Object.entries(f)) words.push(`set ${FIELD_WORDS[k] || k} of ${name} to ${v ?? "nothing"}`);
+  }
+  return words.join("; ") + ".";
+}

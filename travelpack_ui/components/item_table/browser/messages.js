@@ -9,7 +9,7 @@ const TOAST_MS = 8000;
 
 export const MESSAGES_TEMPLATE = `
       <div class="tp-toasts" aria-live="polite">
-        <div v-for="t in toasts" :key="t.id" class="tp-toast" role="status" data-testid="toast">
+        <div v-for="t in toasts" :key="t.id" class="tp-toast" :role="t.sticky ? 'alert' : 'status'" data-testid="toast">
           <span class="tp-toast-text">{{ t.text }}</span>
           <button v-if="t.action" type="button" class="tp-toast-action" @click="runToast(t)">{{ t.action.label }}</button>
           <button type="button" class="tp-toast-close" aria-label="Dismiss" @click="dismiss(t.id)">×</button>
@@ -82,11 +82,12 @@ export const messages = {
       }
       return String(value);
     },
-    toast(text, action = null) {
+    toast(text, action = null, { sticky = false } = {}) {
       const id = ++this.toastSeq;
-      const t = { id, text, action, timer: setTimeout(() => this.dismiss(id), TOAST_MS) };
+      const t = { id, text, action, sticky, timer: sticky ? null : setTimeout(() => this.dismiss(id), TOAST_MS) };
       this.toasts.push(t);
-      while (this.toasts.length > 4) this.dismiss(this.toasts[0].id);
+      // a sticky toast (a refused change, with what was typed) stays until the person dismisses it
+      while (this.toasts.filter((x) => !x.sticky).length > 4) this.dismiss(this.toasts.find((x) => !x.sticky).id);
     },
     dismiss(id) {
       const i = this.toasts.findIndex((t) => t.id === id);
