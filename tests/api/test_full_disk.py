@@ -12,7 +12,7 @@ from sqlalchemy import event
 from sqlalchemy.exc import OperationalError
 
 from tests.support.helpers import create_list, services
-from travelpack_ui.api.ws import Connection
+from travelpack_ui.api.ws_connection import Connection
 from travelpack_ui.core.db import cannot_write
 
 

@@ -7,7 +7,7 @@ from nicegui import app
 
 from tests.support.helpers import create_list, services
 from tests.support.sharing import join
-from travelpack_ui.api.ws import Connection
+from travelpack_ui.api.ws_connection import Connection
 
 SURROGATE = '\ud800x'
 LONG_ID = 'x' * 37

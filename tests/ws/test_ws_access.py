@@ -9,7 +9,7 @@ import pytest
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from tests.support.ws_client import http_client, opened, remove_member_behind_the_servers_back, sign_in
-from travelpack_ui.api.ws import MAX_QUEUED, TRY_AGAIN_LATER, Connection
+from travelpack_ui.api.ws_connection import MAX_QUEUED, TRY_AGAIN_LATER, Connection
 
 # --- who may connect, and losing access ----------------------------------------------------------------------------
 

@@ -4,23 +4,24 @@
 // renders it: server state with this tab's pending ops on top (state.js), kept current by the room's deltas, every
 // change sent as an op (sync.js), one child component per row (item_row.js), the add field (add_items.js), the
 // organise panel (organise.js), toasts and confirmations (messages.js), words and numbers (format.js), the CSS
-// (style.js). What stays here: the layout, filters and totals, row events turned into ops, keyboard undo, and the
-// read-only state once access ends. The modules are mixins sharing one `this`: a split by concern, not new state.
+// (style.js), filters and totals (filters.js). What stays here: the layout, row events turned into ops, keyboard
+// undo, and the read-only state once access ends. The modules are mixins sharing one `this`: a split by concern,
+// not new state.
 
-import { byPosition, serverState } from "travelpack-item-table/state.js";
+import { serverState } from "travelpack-item-table/state.js";
 import { socketSync } from "travelpack-item-table/sync.js";
 import { offlineCopy } from "travelpack-item-table/offline.js";
 import { ItemRow } from "travelpack-item-table/item_row.js";
 import { ORGANISE_TEMPLATE, organisePanel } from "travelpack-item-table/organise.js";
 import { MESSAGES_TEMPLATE, messages } from "travelpack-item-table/messages.js";
 import { ADD_ITEMS_TEMPLATE, addItemsField } from "travelpack-item-table/add_items.js";
-import { bagWeight, percent } from "travelpack-item-table/format.js";
 import { rowLayout } from "travelpack-item-table/row_layout.js";
+import { filtersAndTotals } from "travelpack-item-table/filters.js";
 import "travelpack-item-table/style.js";
 
 export default {
   components: { "tp-item-row": ItemRow },
-  mixins: [serverState, socketSync, offlineCopy, messages, addItemsField, organisePanel, rowLayout],
+  mixins: [serverState, socketSync, offlineCopy, messages, addItemsField, organisePanel, rowLayout, filtersAndTotals],
   props: {
     list: Object,
     me: Object,
@@ -108,11 +109,6 @@ ${MESSAGES_TEMPLATE}
     return {
       endedMessage: "",
       presenceUsers: this.presence || [],
-      searchText: "",
-      search: "",
-      bagFilter: "",
-      travelerFilter: "",
-      unpackedOnly: false,
       nowTick: Date.now(),
     };
   },
@@ -132,71 +128,10 @@ ${MESSAGES_TEMPLATE}
     presence(value) {
       this.presenceUsers = value || [];
     },
-    searchText(value) {
-      clearTimeout(this.searchTimer);
-      this.searchTimer = setTimeout(() => (this.search = value.trim().toLowerCase()), 120);
-    },
   },
   computed: {
     editable() {
       return this.canEdit && !this.endedMessage;
-    },
-    groups() {
-      const v = this.view;
-      const q = this.search;
-      const bag = this.bagFilter;
-      const trav = this.travelerFilter;
-      const mine = this.myTravelers;
-      const unpacked = this.unpackedOnly;
-      const buckets = new Map();
-      for (const c of this.lists.categories) buckets.set(c.id, { id: c.id, name: c.name, items: [], packed: 0, total: 0 });
-      const none = { id: null, name: "Uncategorised", items: [], packed: 0, total: 0 };
-      for (const item of v.items.values()) {
-        const b = (item.category_id && buckets.get(item.category_id)) || none;
-        b.total++;
-        if (item.packed) b.packed++;
-        if (unpacked && item.packed) continue;
-        if (bag && (bag === "none" ? item.bag_id : item.bag_id !== bag)) continue;
-        if (trav === "mine") {
-          if (!mine.has(item.traveler_id)) continue;
-        } else if (trav && (trav === "none" ? item.traveler_id : item.traveler_id !== trav)) continue;
-        if (q && !item.name.toLowerCase().includes(q) && !(item.notes && item.notes.toLowerCase().includes(q))) continue;
-        b.items.push(item);
-      }
-      const out = [];
-      for (const b of [...buckets.values(), none]) {
-        if (!b.items.length) continue;
-        b.items.sort(byPosition);
-        out.push(b);
-      }
-      return out;
-    },
-    myTravelers() {
-      // "Mine": the items assigned to a traveler linked to me
-      const meId = this.me && this.me.id;
-      return new Set(this.lists.travelers.filter((t) => meId && t.user_id === meId).map((t) => t.id));
-    },
-    totals() {
-      const v = this.view;
-      const travelers = new Map(this.lists.travelers.map((t) => [t.id, { id: t.id, name: t.name, packed: 0, total: 0 }]));
-      const bags = new Map(this.lists.bags.map((b) => [b.id, { id: b.id, name: b.name, grams: 0 }]));
-      let packed = 0;
-      let total = 0;
-      for (const item of v.items.values()) {
-        total++;
-        if (item.packed) packed++;
-        const t = item.traveler_id && travelers.get(item.traveler_id);
-        if (t) {
-          t.total++;
-          if (item.packed) t.packed++;
-        }
-        const b = item.bag_id && bags.get(item.bag_id);
-        if (b && item.weight_grams) b.grams += item.weight_grams * (item.quantity || 0); // weight is per piece
-      }
-      return { packed, total, travelers: [...travelers.values()], bags: [...bags.values()] };
-    },
-    progressText() {
-      return `${this.totals.packed} / ${this.totals.total} packed`;
     },
     focusMap() {
       const map = new Map();
@@ -291,18 +226,6 @@ ${MESSAGES_TEMPLATE}
         ),
       };
     },
-    clearFilters() {
-      this.searchText = "";
-      this.search = "";
-      this.bagFilter = "";
-      this.travelerFilter = "";
-      this.unpackedOnly = false;
-    },
-
-    bagWeight(grams) {
-      return bagWeight(grams, this.units);
-    },
-    percent,
   },
 };
 
