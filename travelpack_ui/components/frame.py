@@ -1,4 +1,5 @@
 """Page chrome: a header with the app name, the page title, the notification bell and the account menu."""
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -27,6 +28,20 @@ STYLE = '''
 </style>
 '''
 
+# Signing out leaves this browser's queued changes behind until the same person signs in again: ask first.
+SIGN_OUT = '''(async () => {
+  let queued = 0;
+  try {
+    const { queuesOf } = await import("travelpack-item-table/outbox.js");
+    queued = Object.values(await queuesOf(%s)).reduce((a, b) => a + b, 0);
+  } catch (error) { console.warn("could not read the outbox", error); }
+  const what = queued === 1 ? "1 change is" : `${queued} changes are`;
+  if (queued && !confirm(`${what} not saved yet: they sync when you sign in again in this browser. Sign out anyway?`)) {
+    return;
+  }
+  window.location.href = "/signout";
+})();'''
+
 
 @contextmanager
 def frame(title: str, user: User | None = None) -> Iterator[ui.column]:
@@ -46,7 +61,7 @@ def frame(title: str, user: User | None = None) -> Iterator[ui.column]:
             def account_menu() -> None:
                 ui.menu_item(user.display_name).props('disable')
                 ui.menu_item('Profile', on_click=lambda: ui.navigate.to('/profile'))
-                ui.menu_item('Sign out', on_click=lambda: ui.navigate.to('/signout'))
+                ui.menu_item('Sign out', on_click=lambda: ui.run_javascript(SIGN_OUT % json.dumps(user.id)))
             lazy_menu(ui.button(icon='account_circle').props('flat round dense aria-label="Account"'), account_menu)
     with ui.column().classes('tp-main gap-2 sm:gap-3') as main:
         yield main
