@@ -10,6 +10,7 @@ from sqlalchemy.engine import make_url
 
 from tests.support.helpers import api_sign_in
 from tests.support.mailbox import Mailbox
+from tests.support.simulated_browsers import route_by_page
 
 POSTGRES_URL = os.environ.get('TRAVELPACK_TEST_POSTGRES_URL', '')
 
@@ -68,6 +69,12 @@ def travelpack_env(monkeypatch: pytest.MonkeyPatch, tmp_path, database_url: str,
     for key, value in env.items():
         monkeypatch.setenv(key, value)
     monkeypatch.chdir(tmp_path)  # no stray .env of the developer's
+
+
+@pytest.fixture(autouse=True)
+def simulated_browsers_by_page() -> Iterator[None]:
+    """With several simulated browsers, page functions reach the browser of the page that calls them."""
+    yield from route_by_page()
 
 
 @pytest.fixture
