@@ -20,6 +20,7 @@ from travelpack_ui.api.ws import ws_router
 from travelpack_ui.core.logs import configure_logging
 from travelpack_ui.core.service_worker import install_service_worker
 from travelpack_ui.core.settings import Settings
+from travelpack_ui.core.single_process import hold_sqlite_lock
 from travelpack_ui.core.socket_guard import SocketGuard
 from travelpack_ui.core.web import include_routers, install_web
 from travelpack_ui.services import build_services
@@ -27,6 +28,7 @@ from travelpack_ui.services import build_services
 configure_logging()
 gc.set_threshold(50_000, 50, 1_000)  # GC pauses, not CPU, made most latency spikes (DESIGN.md)
 settings = Settings()
+sqlite_lock = hold_sqlite_lock(settings.resolved_database_url)  # a second process on one SQLite file exits here
 services = build_services(settings)
 app.state.travelpack = services  # tests and benchmarks reach the object graph here
 
@@ -44,6 +46,8 @@ app.on_startup(lambda: background_tasks.create(services.notify.run(), name='mail
 app.on_shutdown(services.notify.stop)
 app.on_shutdown(services.writer.close)
 app.on_shutdown(services.db.dispose)
+if sqlite_lock is not None:
+    app.on_shutdown(sqlite_lock.release)
 
 for page in (pages.signin, pages.home, pages.export, pages.profile, pages.list_page, pages.onboarding,
              unsubscribe):
