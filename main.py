@@ -17,6 +17,7 @@ from travelpack_ui.api.notifications import notifications_router
 from travelpack_ui.api.notify import notify_router
 from travelpack_ui.api.sharing import sharing_router
 from travelpack_ui.api.ws import ws_router
+from travelpack_ui.auth.browser import install_browser_sessions
 from travelpack_ui.core.logs import configure_logging
 from travelpack_ui.core.service_worker import install_service_worker
 from travelpack_ui.core.settings import Settings
@@ -36,6 +37,7 @@ install_web(app, settings)
 SocketGuard(core.sio).install()  # a page obeys only the socket that did its handshake (upstream gap)
 install_error_handlers(app)
 install_service_worker(app)
+install_browser_sessions(app, settings, services.accounts)  # who is signed in lives in the signed cookie
 app.add_middleware(ApiGuard)
 include_routers(app, auth_router(services), lists_router(services), sharing_router(services, services.sharing),
                 ws_router(services), notify_router(services),

@@ -5,7 +5,6 @@ import asyncio
 from urllib.parse import urlsplit
 
 import pytest
-from nicegui import app
 from nicegui.testing import User
 from sqlmodel import select
 
@@ -16,6 +15,7 @@ from tests.support.mailbox import Mailbox
 from tests.support.people import account
 from tests.support.sharing import accept, sharing, token_of
 from tests.support.waiting import eventually
+from travelpack_ui.auth.browser import session_user_id
 from travelpack_ui.components.item_table import ItemTable
 from travelpack_ui.core.errors import Forbidden
 from travelpack_ui.sharing.accepting import ALREADY_ACCEPTED, AccountExists, AlreadyAccepted
@@ -45,9 +45,8 @@ def role_of(list_id: str, email: str) -> str | None:
 
 
 def signed_in_as(person: User) -> str | None:
-    """Whose account the simulated browser is signed in to (its per-browser storage)."""
-    with person:
-        user_id = app.storage.user.get('user_id')
+    """Whose account the simulated browser is signed in to (the signed session cookie its last page carried)."""
+    user_id = session_user_id(person.client.request)
     return services().accounts.user(user_id).email if user_id else None  # type: ignore[union-attr]
 
 
