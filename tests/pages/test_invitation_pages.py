@@ -12,10 +12,9 @@ from models import Invitation, ListCreate
 from models import User as UserRow
 from tests.support.helpers import api_sign_in, browser_sign_in, services
 from tests.support.mailbox import Mailbox
-from tests.support.people import account
+from tests.support.people import account, cookie_user
 from tests.support.sharing import accept, sharing, token_of
 from tests.support.waiting import eventually
-from travelpack_ui.auth.browser import session_user_id
 from travelpack_ui.components.item_table import ItemTable
 from travelpack_ui.core.errors import Forbidden
 from travelpack_ui.sharing.accepting import ALREADY_ACCEPTED, AccountExists, AlreadyAccepted
@@ -46,7 +45,7 @@ def role_of(list_id: str, email: str) -> str | None:
 
 def signed_in_as(person: User) -> str | None:
     """Whose account the simulated browser is signed in to (the signed session cookie its last page carried)."""
-    user_id = session_user_id(person.client.request)
+    user_id = cookie_user(person)
     return services().accounts.user(user_id).email if user_id else None  # type: ignore[union-attr]
 
 
