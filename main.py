@@ -58,4 +58,6 @@ for page in (pages.signin, pages.home, pages.export, pages.profile, pages.list_p
 ui.run(host=settings.host, port=settings.port, title='TravelPack', storage_secret=settings.secret(),
        session_middleware_kwargs={'https_only': settings.secure_cookies, 'same_site': 'lax'},
        reconnect_timeout=settings.reconnect_timeout_s, fastapi_docs=True, show=False, reload=False,
-       uvicorn_logging_level='info', favicon='🧳')
+       uvicorn_logging_level='info', favicon='🧳',
+       # the protocol's own pings: an API socket that stops answering leaves presence within 2 heartbeats
+       ws_ping_interval=settings.heartbeat_s, ws_ping_timeout=settings.heartbeat_s)
