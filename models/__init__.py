@@ -35,6 +35,7 @@ from .lists import (
 from .notifications import Notification, NotificationPublic, NotificationsPublic
 from .notify import MailOutbox, NotificationSettings, NotificationSettingsPublic
 from .ops import OP_TYPES, Activity, ActivityPublic, Op, OpRecord, OpResult, OpsPublic, OpsRequest, find_conflicts
+from .ratelimits import RateHit
 from .roles import Action, Role, RoleName, can, higher
 from .sharing import AcceptedPublic, CollaboratorPublic, Invitation, InvitationPublic, ShareLink, ShareLinkPublic
 from .users import (
@@ -101,6 +102,7 @@ __all__ = [
     'PackingListChangePublic',
     'PackingListPublic',
     'PersonPublic',
+    'RateHit',
     'Role',
     'RoleName',
     'ShareLink',

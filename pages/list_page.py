@@ -1,4 +1,5 @@
 """The list page `/lists/<id>`: header (name, who is here, actions), the browser-rendered items, activity."""
+from collections.abc import Callable
 from typing import Any
 
 from nicegui import ui
@@ -47,12 +48,15 @@ def register(services: Services) -> None:
                 room.list_updated.unsubscribe(header.update_name)
             client.on_delete(leave)
             header.avatars.show(room.presence.users())
-            activity_section(services, room, tab)
-        welcome_dialog(services, list_id, user)
+            end_activity = activity_section(services, room, tab)
+            tab.on_end += [leave, header.end, end_activity]  # access ended: the list's content leaves the page
+        welcome = welcome_dialog(services, list_id, user)
+        if welcome is not None:  # it names the list and its people
+            tab.on_end.append(lambda: None if welcome.is_deleted else welcome.delete())
 
 
-def activity_section(services: Services, room: Room, tab: ListTab) -> None:
-    """The feed is built when first opened and follows the room only while open."""
+def activity_section(services: Services, room: Room, tab: ListTab) -> Callable[[], None]:
+    """The feed is built when first opened and follows the room only while open; returns what ends it."""
     feed: list[activity_feed] = []
 
     def toggle(opened: bool) -> None:
@@ -70,6 +74,13 @@ def activity_section(services: Services, room: Room, tab: ListTab) -> None:
     expansion = ui.expansion('Activity', icon='history', on_value_change=lambda e: toggle(e.value)) \
         .classes('w-full bg-white rounded tp-needs-server').mark('activity-toggle')
 
+    def end() -> None:
+        """Access ended: the feed stops following the room and leaves the page."""
+        if feed:
+            room.activity_pushed.unsubscribe(feed[0].add)
+        expansion.delete()
+    return end
+
 
 class list_header:
     """Name, dates, presence and the list's actions; the name follows renames live."""
@@ -83,7 +94,7 @@ class list_header:
             self.name = ui.label(room.state['name']).classes('grow basis-48 min-w-0 text-xl sm:text-2xl font-bold '
                                                              'truncate').mark('list-title')
             self.name.props['data-testid'] = 'list-title'  # marks are for the simulated `User`, ids for Chromium
-            with ui.row(wrap=False).classes('ml-auto items-center gap-1'):
+            with ui.row(wrap=False).classes('ml-auto items-center gap-1') as self.actions_row:
                 self.avatars = avatar_stack()
                 share = share_button(services, room.list_id, user, role)
                 # named when it shows only its icon; offline, what needs the server is visibly off (the item table
@@ -102,6 +113,15 @@ class list_header:
         ui.menu_item('Export CSV', on_click=lambda: ui.download(f'/lists/{list_id}/export.csv'))
         ui.menu_item('Printable view', on_click=lambda: ui.navigate.to(f'/lists/{list_id}/print', new_tab=True))
         ui.menu_item('Duplicate', on_click=self.duplicate)
+
+    def end(self) -> None:
+        """Access ended: no name, details, people or actions of the list stay on the page."""
+        self.name.set_text('No access')
+        ui.page_title('No access · TravelPack')  # the browser's tab title named the list too
+        self.details.set_visibility(False)
+        self.details.set_text('')
+        self.avatars.delete()
+        self.actions_row.delete()
 
     def update_name(self, state: dict[str, Any]) -> None:
         self.name.set_text(state['name'])

@@ -74,8 +74,7 @@ def invitation_actions(services: Services, token: str, here: str, info: TokenInf
                 .classes('text-gray-600')
 
             def switch() -> None:
-                sign_out()
-                ui.navigate.to(here)
+                sign_out(here)
             ui.button('Sign out and continue', on_click=switch).props('unelevated color=primary').mark('switch')
             return
         if user is not None:
@@ -99,8 +98,7 @@ def invitation_actions(services: Services, token: str, here: str, info: TokenInf
             except DomainError as error:
                 ui.notify(error.detail, type='negative')
                 return
-            sign_in(new_user)
-            ui.navigate.to(f'/lists/{joined["list_id"]}')
+            sign_in(services.settings, new_user, f'/lists/{joined["list_id"]}')
         ui.button('Join', on_click=join).props('unelevated color=primary').mark('join')
 
 

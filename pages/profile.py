@@ -87,8 +87,7 @@ def register(services: Services) -> None:
 
                 async def delete_account() -> None:
                     await accounts.delete(user)
-                    sign_out()
-                    ui.navigate.to('/signin')
+                    sign_out('/signin')
 
                 def confirm() -> None:
                     with ui.dialog() as dialog, ui.card():

@@ -6,7 +6,7 @@ so someone coming in through a link gets one mail and lands in the list.
 from fastapi.responses import RedirectResponse
 from nicegui import ui
 
-from travelpack_ui.auth.browser import sign_in, sign_out, signed_in_user
+from travelpack_ui.auth.browser import sign_in, signed_in_user
 from travelpack_ui.auth.service import safe_next
 from travelpack_ui.components.frame import frame
 from travelpack_ui.core.errors import DomainError
@@ -42,15 +42,9 @@ def register(services: Services) -> None:
                 except DomainError as error:
                     ui.notify(error.detail, type='negative')
                     return
-                sign_in(user)
                 # asked for on an invitation's or share link's page: joins that list and opens it
-                ui.navigate.to(await services.sharing.accepting.land(next_path, user=user))
+                sign_in(services.settings, user, await services.sharing.accepting.land(next_path, user=user))
             ui.button('Sign in', on_click=press).props('unelevated color=primary').mark('sign-in')
-
-    @ui.page('/signout')
-    def signout_page() -> RedirectResponse:
-        sign_out()
-        return RedirectResponse('/signin', status_code=303)
 
 
 def sign_in_form(services: Services, *, next_path: str, title: str = 'Sign in to TravelPack',

@@ -185,12 +185,12 @@ async def test_a_mail_that_never_goes_out_is_marked_failed_and_can_be_resent(cli
 
 async def test_invitations_are_rate_limited_per_inviter_and_per_address(client, ana) -> None:
     plist = await create_list(client, ana)
-    sharing().invitations.per_recipient = RateLimiter(2, 3600)
+    sharing().invitations.per_recipient.limit = 2
     for _ in range(2):
         assert (await invite(client, ana, plist['id'], 'ben@example.com')).status_code == 201
     limited = await invite(client, ana, plist['id'], 'ben@example.com')
     assert limited.status_code == 429 and int(limited.headers['Retry-After']) > 0
-    sharing().invitations.per_inviter = RateLimiter(3, 3600)
+    sharing().invitations.per_inviter = RateLimiter(services().writer, 'fresh_inviter', 3, 3600)  # a new count
     assert (await invite(client, ana, plist['id'], 'a@example.com', 'b@example.com')).status_code == 201
     limited = await invite(client, ana, plist['id'], 'c@example.com', 'd@example.com')
     assert limited.status_code == 429 and limited.json()['code'] == 'rate_limited'

@@ -45,6 +45,12 @@ async def test_share_by_link_onboard_edit_and_remove(browser: Browser, server, m
     await ana.get_by_role('tab', name='People').click()
     await ana.get_by_role('button', name='Remove').click()
     await expect(ben.get_by_test_id('ended-banner')).to_be_visible()
-    await expect(ben.get_by_role('checkbox', name='Map')).to_be_disabled()
+    # the list's content goes, not only the controls: no rows, no activity, no people, no name
+    await expect(ben.get_by_role('checkbox', name='Map')).to_have_count(0)
+    await expect(ben.get_by_text('Map')).to_have_count(0)
+    await expect(ben.get_by_text('Activity')).to_have_count(0)
+    await expect(ben.get_by_test_id('presence')).to_have_count(0)
+    await expect(ben.get_by_test_id('list-title')).to_have_text('No access')
+    await expect(ben).to_have_title('No access · TravelPack')
     await ana_context.close()
     await ben_context.close()

@@ -5,7 +5,6 @@ import asyncio
 from urllib.parse import urlsplit
 
 import pytest
-from nicegui import app
 from nicegui.testing import User
 from sqlmodel import select
 
@@ -13,7 +12,7 @@ from models import Invitation, ListCreate
 from models import User as UserRow
 from tests.support.helpers import api_sign_in, browser_sign_in, services
 from tests.support.mailbox import Mailbox
-from tests.support.people import account
+from tests.support.people import account, cookie_user
 from tests.support.sharing import accept, sharing, token_of
 from tests.support.waiting import eventually
 from travelpack_ui.components.item_table import ItemTable
@@ -45,9 +44,8 @@ def role_of(list_id: str, email: str) -> str | None:
 
 
 def signed_in_as(person: User) -> str | None:
-    """Whose account the simulated browser is signed in to (its per-browser storage)."""
-    with person:
-        user_id = app.storage.user.get('user_id')
+    """Whose account the simulated browser is signed in to (the signed session cookie its last page carried)."""
+    user_id = cookie_user(person)
     return services().accounts.user(user_id).email if user_id else None  # type: ignore[union-attr]
 
 

@@ -44,16 +44,18 @@ class AuthService:
         self.writer = writer
         self.mailer = mailer
         self.jwt = JwtCodec(settings.signing_keys(), minutes=settings.access_token_minutes)
-        self.per_email = RateLimiter(settings.magic_link_email_limit, settings.magic_link_email_window_s)
-        self.per_ip = RateLimiter(settings.magic_link_ip_limit, settings.magic_link_ip_window_s)
+        self.per_email = RateLimiter(writer, 'magic_link_email', settings.magic_link_email_limit,
+                                     settings.magic_link_email_window_s)
+        self.per_ip = RateLimiter(writer, 'magic_link_ip', settings.magic_link_ip_limit,
+                                  settings.magic_link_ip_window_s)
 
     # --- magic links ---------------------------------------------------------------------------------------------
 
     async def request_magic_link(self, email: Any, *, next_path: Any = '/', client_ip: str = '') -> None:
         """Mail a sign-in link (whether or not an account exists: the answer is the same)."""
         address = normalise_email(email)
-        self.per_ip.hit(client_ip or 'unknown', 'sign-in requests from this address')
-        self.per_email.hit(address, 'sign-in links for this email address')
+        await self.per_ip.hit(client_ip or 'unknown', 'sign-in requests from this address')
+        await self.per_email.hit(address, 'sign-in links for this email address')
         token = random_token()
         minutes = self.settings.magic_link_minutes
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, Engine, event
+from sqlalchemy import Connection, Engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, create_engine
@@ -21,6 +21,8 @@ log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).resolve().parents[2] / 'migrations'
 
 
+MIGRATION_LOCK = 0x7470_0001  # advisory lock keys of TravelPack ('tp' + a number), one per kind of work
+PURGE_LOCK = 0x7470_0002
 SQLITE_FULL = 13
 RESOURCES = '53'  # PostgreSQL's "insufficient resources" class: 53100 disk full, 53200 out of memory, 53300 ...
 
@@ -62,7 +64,34 @@ class Database:
             self.reader = self.writer = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
 
     def migrate(self) -> None:
-        """Bring the schema to the newest Alembic revision (run on every start; a no-op when current)."""
+        """Bring the schema to the newest Alembic revision (run on every start; a no-op when current).
+
+        Several processes may start together on one PostgreSQL database: a session-level advisory lock, held on a
+        connection of its own around the upgrade, makes the others wait and then find the schema current. SQLite
+        is one process (see single_process.py), so it needs no lock.
+        """
+        if self.is_sqlite:
+            self._upgrade()
+            return
+        with self.writer.connect() as connection:
+            connection.execute(text('SELECT pg_advisory_lock(:key)'), {'key': MIGRATION_LOCK})
+            try:
+                self._upgrade()
+            finally:
+                connection.execute(text('SELECT pg_advisory_unlock(:key)'), {'key': MIGRATION_LOCK})
+                connection.commit()
+
+    def try_job_lock(self, session: Session, key: int) -> bool:
+        """In a write transaction: True if this process may run the periodic job `key` now.
+
+        On PostgreSQL a transaction-level advisory lock (released at commit) lets one process run it while the
+        others skip; SQLite is one process, so it always may.
+        """
+        if self.is_sqlite:
+            return True
+        return bool(session.execute(text('SELECT pg_try_advisory_xact_lock(:key)'), {'key': key}).scalar())
+
+    def _upgrade(self) -> None:
         config = Config()
         config.set_main_option('script_location', str(MIGRATIONS))
         config.set_main_option('sqlalchemy.url', self.url.replace('%', '%%'))

@@ -30,7 +30,7 @@ from models import (
     new_id,
     utcnow,
 )
-from travelpack_ui.core.db import Database
+from travelpack_ui.core.db import PURGE_LOCK, Database
 from travelpack_ui.core.errors import Forbidden, NotFound
 from travelpack_ui.core.writer import Writer
 
@@ -193,10 +193,16 @@ class ListService:
         return self.snapshot(new_list_id, Role.owner)
 
     async def purge_bin(self) -> int:
-        """Delete for good the lists that have sat in the bin longer than `bin_days`."""
+        """Delete for good the lists that have sat in the bin longer than `bin_days`.
+
+        Every process runs this loop; on PostgreSQL the one that gets the advisory lock purges and the others skip.
+        """
         cutoff = utcnow() - timedelta(days=self.bin_days)
 
         def work(session: Session) -> int:
+            if not self.db.try_job_lock(session, PURGE_LOCK):
+                log.info('Another process is emptying the bin; skipping this round')
+                return 0
             old = session.exec(select(PackingList).where(col(PackingList.deleted_at) < cutoff)).all()
             for plist in old:
                 session.delete(plist)

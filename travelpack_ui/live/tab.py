@@ -5,6 +5,7 @@ the client id, so what the page rendered proves nothing.
 """
 import asyncio
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from nicegui import Client, background_tasks, core, ui
@@ -33,6 +34,8 @@ class ListTab:
         self.key = client.id
         self.role = services.lists.role_of(room.list_id, user.id)
         self.ended = False
+        self.on_end: list[Callable[[], None]] = []
+        """What the page clears when access ends (activity, people, the header's details): the content goes."""
         self.queued: list[tuple[list[Op], asyncio.Future[list[dict[str, Any]]]]] = []
         self.draining = False
         table.on('op', self._on_op)
@@ -205,4 +208,6 @@ class ListTab:
         self.room.tabs.discard(self.key)
         self.table.notify_ended(message)
         with self.client:
+            for clear in self.on_end:
+                clear()
             ui.notify(message, type='warning')

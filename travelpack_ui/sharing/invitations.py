@@ -30,8 +30,9 @@ class Invitations:
         self.context = context
         self.lists = context.lists
         s = context.settings
-        self.per_inviter = RateLimiter(s.invite_limit, s.invite_window_s)
-        self.per_recipient = RateLimiter(s.invite_recipient_limit, s.invite_recipient_window_s)
+        self.per_inviter = RateLimiter(context.writer, 'invite_inviter', s.invite_limit, s.invite_window_s)
+        self.per_recipient = RateLimiter(context.writer, 'invite_recipient', s.invite_recipient_limit,
+                                         s.invite_recipient_window_s)
         self.changed: Event[str] = Event()
         """An invitation of this list was made, sent, failed, revoked or accepted (list id): dialogs refresh."""
         self.post = InvitationPost(context, mailer, self.changed)
@@ -45,8 +46,8 @@ class Invitations:
         note = message_text(message)
         header_safe(user.display_name, 'your display name')
         for address in recipients:
-            self.per_inviter.hit(user.id, 'invitations from you')
-            self.per_recipient.hit(address, f'invitations to {address}')
+            await self.per_inviter.hit(user.id, 'invitations from you')
+            await self.per_recipient.hit(address, f'invitations to {address}')
         now = self.context.clock()
         expires = now + timedelta(days=self.context.settings.invitation_days)
 
@@ -111,8 +112,8 @@ class Invitations:
             raise NotFound('No such invitation.', code='not_found')
         if row.accepted_at is not None:
             raise Conflict('This invitation was already accepted.', code='already_accepted')
-        self.per_inviter.hit(user.id, 'invitations from you')
-        self.per_recipient.hit(row.email, f'invitations to {row.email}')
+        await self.per_inviter.hit(user.id, 'invitations from you')
+        await self.per_recipient.hit(row.email, f'invitations to {row.email}')
         await self.post.rotate(invitation_id, reset=True)
         await self.post.deliver(invitation_id)
         return next(i for i in self.of(list_id, user=user) if i['id'] == invitation_id)

@@ -83,7 +83,7 @@ ${ADD_ITEMS_TEMPLATE}
 
 ${ORGANISE_TEMPLATE}
 
-      <div v-if="!totals.total" class="tp-empty" data-testid="empty">
+      <div v-if="!totals.total && !endedMessage" class="tp-empty" data-testid="empty">
         {{ editable ? 'Nothing to pack yet. Type an item above and press Enter — or paste a whole list.' : 'Nothing to pack yet.' }}
       </div>
       <div v-else-if="!groups.length" class="tp-empty" data-testid="no-match">
@@ -146,10 +146,16 @@ ${MESSAGES_TEMPLATE}
   },
   methods: {
     ended(message) {
+      // access ended: the list's content leaves the screen and memory, not only the controls
       this.endedMessage = message || "You no longer have access to this list.";
       this.forgetList();
       this.confirmState = null;
       this.renaming = null;
+      this.pending = [];
+      this.grave.clear();
+      this.overlay.clear();
+      this.applySnapshot({});
+      this.rev++;
     },
 
     // --- row events ------------------------------------------------------------------------------------------

@@ -81,11 +81,13 @@ export const socketSync = {
   methods: {
     // --- called by the server --------------------------------------------------------------------------------
     load(snapshot) {
+      if (this.endedMessage) return; // access ended: nothing of the list comes back
       this.applySnapshot(snapshot || {});
       this.awaitingLoad = false;
       this.rev++;
     },
     ack(results) {
+      if (this.endedMessage) return; // an answer in flight when access ended brings no entity back
       const refused = [];
       for (const r of results || []) {
         const op = this.takePending(r.op_id) || this.recent.get(r.op_id);

@@ -1,0 +1,54 @@
+"""An API socket that stops answering the protocol's pings leaves presence within twice TRAVELPACK_HEARTBEAT_S,
+as a browser tab does (before, a raw socket that ignored pings stayed "here" for about 40 s)."""
+import asyncio
+import base64
+import os
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from tests.support.live import live_server
+from tests.support.mailbox import Mailbox
+from tests.support.ws_client import Message, http_client, opened, sign_in
+
+HEARTBEAT_S = 1.5
+SLACK_S = 3.0  # a loaded machine (the whole suite on two cores) may be late by this much, never by 40 s
+
+
+async def raw_socket_that_never_answers(port: int, path: str) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+    """Do the WebSocket handshake by hand, then never read again: pings go unanswered, as from a frozen client."""
+    reader, writer = await asyncio.open_connection('127.0.0.1', port)
+    key = base64.b64encode(os.urandom(16)).decode()
+    writer.write(f'GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n'
+                 f'Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n'.encode())
+    await writer.drain()
+    status = await asyncio.wait_for(reader.readuntil(b'\r\n\r\n'), 20)
+    assert status.startswith(b'HTTP/1.1 101'), status
+    return reader, writer
+
+
+async def test_a_socket_that_ignores_pings_leaves_presence_within_two_heartbeats(
+        tmp_path: Path, database_url: str, mailbox: Mailbox) -> None:
+    env = {'TRAVELPACK_DATABASE_URL': database_url, 'TRAVELPACK_SMTP_HOST': '127.0.0.1',
+           'TRAVELPACK_SMTP_PORT': str(mailbox.port), 'TRAVELPACK_SMTP_STARTTLS': 'false',
+           'TRAVELPACK_HEARTBEAT_S': str(HEARTBEAT_S)}
+    with live_server(tmp_path / 'live', env=env) as server:
+        async with http_client(server) as http:
+            ana, ben = await sign_in(http, mailbox, 'ana@example.com'), await sign_in(http, mailbox, 'ben@example.com')
+            plist = await ana.post('/api/packing-lists', {'name': 'Lisbon'})
+            await ana.share(plist['id'], ben, 'editor')
+
+            def here(*people: str) -> Callable[[Message], bool]:
+                return lambda m: m['type'] == 'presence' and sorted(u['id'] for u in m['users']) == sorted(people)
+            async with opened(server, plist['id'], ana.token) as watcher:  # answers pings: stays
+                _, frozen = await raw_socket_that_never_answers(
+                    server.port, f'/api/packing-lists/{plist["id"]}/ws?token={ben.token}')
+                try:
+                    arrived: Message = await watcher.expect(here(ana.id, ben.id), timeout=20)
+                    since = time.monotonic()
+                    await watcher.expect(here(ana.id), after=watcher.messages.index(arrived) + 1,
+                                         timeout=2 * HEARTBEAT_S + SLACK_S)
+                    assert time.monotonic() - since <= 2 * HEARTBEAT_S + SLACK_S
+                    assert await watcher.request({'type': 'ping'}, 'pong')  # who answers pings stays
+                finally:
+                    frozen.close()
