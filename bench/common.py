@@ -136,13 +136,20 @@ async def browser_sign_in(srv: Server, email: str) -> str:
         cookie = '; '.join(f'{k}={v}' for k, v in http.cookies.items())
         sio = socketio.AsyncClient(reconnection=False)
         navigated = asyncio.Event()
-        sio.on('open', lambda *_: navigated.set())
+        opened: list[str] = []
+
+        def on_open(message: dict[str, Any]) -> None:
+            opened.append(message['path'])
+            navigated.set()
+        sio.on('open', on_open)
         await sio.connect(socket_url(srv.url, model.client_id), socketio_path='/_nicegui_ws/socket.io',
                           transports=['websocket'], headers={'Cookie': cookie, 'Origin': srv.origin})
         await sio.emit('event', {'id': button_id, 'client_id': model.client_id, 'listener_id': listener,
                                  'args': ['{}']})
         await asyncio.wait_for(navigated.wait(), 10)
         await sio.disconnect()
+        await http.get(opened[0], follow_redirects=False)  # /auth/session: the grant becomes the session cookie
+        cookie = '; '.join(f'{k}={v}' for k, v in http.cookies.items())
         home = await http.get('/', headers={'Cookie': cookie}, follow_redirects=False)
         assert home.status_code == 200, f'{email} is not signed in ({home.status_code})'
         return cookie
