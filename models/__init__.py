@@ -34,7 +34,18 @@ from .lists import (
 )
 from .notifications import Notification, NotificationPublic, NotificationsPublic
 from .notify import MailOutbox, NotificationSettings, NotificationSettingsPublic
-from .ops import OP_TYPES, Activity, ActivityPublic, Op, OpRecord, OpResult, OpsPublic, OpsRequest, find_conflicts
+from .ops import (
+    OP_TYPES,
+    Activity,
+    ActivityPublic,
+    Op,
+    OpRecord,
+    OpResult,
+    OpsPublic,
+    OpsRequest,
+    find_conflicts,
+    parse_ops,
+)
 from .ratelimits import RateHit
 from .roles import Action, Role, RoleName, can, higher
 from .sharing import AcceptedPublic, CollaboratorPublic, Invitation, InvitationPublic, ShareLink, ShareLinkPublic
@@ -121,6 +132,7 @@ __all__ = [
     'inverse',
     'iso',
     'new_id',
+    'parse_ops',
     'utcnow',
     'validation_sentence',
 ]

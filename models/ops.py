@@ -2,13 +2,13 @@
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 from pydantic import Field as PydanticField
 from sqlalchemy import JSON, DateTime, Index
 from sqlmodel import Field, SQLModel
 
 from .common import utcnow
-from .validation import unicode_only
+from .validation import unicode_only, validation_sentence
 
 ENTITY_KINDS = ('item', 'category', 'bag', 'traveler')
 VERBS = ('create', 'update', 'delete', 'restore')
@@ -88,6 +88,19 @@ class Activity(SQLModel, table=True):
     after: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
     context: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
     list_version: int = 0
+
+
+def parse_ops(raw: list[Any]) -> tuple[list[Op], list[dict[str, Any]]]:
+    """The valid ops of a batch a client sent, and a `rejected` answer (with its sentence) for each invalid one."""
+    ops: list[Op] = []
+    refused: list[dict[str, Any]] = []
+    for item in raw:
+        try:
+            ops.append(Op.model_validate(item))
+        except ValidationError as error:
+            op_id = item.get('op_id') if isinstance(item, dict) else None
+            refused.append(OpResult.rejected(str(op_id or '?'), 'invalid', validation_sentence(error)).wire())
+    return ops, refused
 
 
 def find_conflicts(*, current: dict[str, Any], field_versions: dict[str, Any], changes: dict[str, Any],

@@ -9,9 +9,8 @@ from collections.abc import Callable
 from typing import Any
 
 from nicegui import Client, background_tasks, core, ui
-from pydantic import ValidationError
 
-from models import Action, Op, OpResult, User, can, inverse, new_id, validation_sentence
+from models import Action, Op, OpResult, User, can, inverse, new_id, parse_ops
 from travelpack_ui.components.item_table import ItemTable
 from travelpack_ui.core.errors import DomainError
 from travelpack_ui.lists.applier import actor_of
@@ -123,13 +122,7 @@ class ListTab:
         if not isinstance(raw, list) or len(raw) > 500:
             log.warning('Ignored a malformed op event from tab %s', self.key)  # the browser never sends one
             return
-        ops, invalid = [], []
-        for item in raw:
-            try:
-                ops.append(Op.model_validate(item))
-            except ValidationError as error:
-                op_id = item.get('op_id') if isinstance(item, dict) else None
-                invalid.append(OpResult.rejected(str(op_id or '?'), 'invalid', validation_sentence(error)).wire())
+        ops, invalid = parse_ops(raw)
         if invalid:
             self.table.ack(invalid)
         if ops:

@@ -10,9 +10,8 @@ import logging
 from typing import Any
 
 from nicegui import ui
-from pydantic import ValidationError
 
-from models import Action, Op, OpResult, User, can, validation_sentence
+from models import Action, OpResult, User, can, parse_ops
 from travelpack_ui.core.errors import DomainError
 from travelpack_ui.services import Services
 
@@ -35,13 +34,7 @@ class OutboxReplay(ui.element, component='outbox_replay.js'):
         if not isinstance(list_id, str) or not isinstance(raw, list) or len(raw) > 500:
             log.warning('Ignored a malformed replay from %s', self.user.id)  # the browser never sends one
             return
-        ops, results = [], []
-        for item in raw:
-            try:
-                ops.append(Op.model_validate(item))
-            except ValidationError as error:
-                op_id = item.get('op_id') if isinstance(item, dict) else None
-                results.append(OpResult.rejected(str(op_id or '?'), 'invalid', validation_sentence(error)).wire())
+        ops, results = parse_ops(raw)
         role = self.services.lists.role_of(list_id, self.user.id)
         gone = role is None
         if gone:
