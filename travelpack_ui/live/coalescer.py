@@ -49,6 +49,13 @@ class Coalescer:
         if changes:
             self._schedule(len(changes))
 
+    def reset(self, version: int) -> None:
+        """Forget what is queued: the room starts again from a snapshot at `version`, which holds it all."""
+        self.close()
+        self._handle = None
+        self._changes, self._activity = [], []
+        self._from = self._version = version
+
     def close(self) -> None:
         if self._handle is not None:
             self._handle.cancel()
