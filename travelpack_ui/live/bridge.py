@@ -97,7 +97,7 @@ class Bridge:
                 delay = RETRY_S[min(failures, len(RETRY_S) - 1)]
                 failures += 1
                 log.warning('The PostgreSQL listener lost its connection (%s); reconnecting in %.1f s',
-                            str(error).strip() or type(error).__name__, delay)
+                            ' '.join(str(error).split()) or type(error).__name__, delay)
                 await asyncio.sleep(delay)
 
     def _dispatch(self, channel: str, payload: str) -> None:
@@ -174,7 +174,8 @@ class Bridge:
             except (psycopg.Error, OSError) as error:
                 delay = RETRY_S[min(failures, len(RETRY_S) - 1)]
                 failures += 1
-                log.warning('Could not tell the other processes (%s); trying again in %.1f s', error, delay)
+                log.warning('Could not tell the other processes (%s); trying again in %.1f s',
+                            ' '.join(str(error).split()) or type(error).__name__, delay)
                 await asyncio.sleep(delay)
 
     @staticmethod
