@@ -5,19 +5,24 @@ Writes go through the one `Writer` (core/writer.py) inside one transaction with 
 the same transaction (lists/changelog.py, for rooms of other processes) and announced on `changed` after commit.
 """
 import logging
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from nicegui import Event
 from sqlmodel import Session, select
 
 from models import ITEMS_PER_LIST_MAX, Action, ListMember, Op, OpRecord, OpResult, PackingList, User, can
 from travelpack_ui.core.db import Database
-from travelpack_ui.core.errors import Forbidden, NotFound, Rejected
+from travelpack_ui.core.errors import DomainError, Forbidden, NotFound, Rejected
 from travelpack_ui.core.writer import Writer
 from travelpack_ui.lists.applier import Change, OpApplier
 from travelpack_ui.lists.changelog import log_changes
 
 log = logging.getLogger(__name__)
+SLICE_S = 0.02
+"""How long one write transaction takes ops for: the longest another tab's click waits behind a long batch."""
 
 
 @dataclass
@@ -38,9 +43,35 @@ class OpService:
         self.changed: Event[list[Change]] = Event()
         """Committed changes of one transaction, in commit order (list id, version, op, entity, actor, conflicts)."""
 
-    async def apply(self, list_id: str, ops: list[Op], *, user: User) -> BatchResult:
-        """Apply `ops` in order; a rejected op does not stop the rest. Raises NotFound / Forbidden for the caller."""
-        return await self.writer.run(lambda s: self._apply_all(s, list_id, ops, user.id), self._publish)
+    async def apply(self, list_id: str, ops: list[Op], *, user: User,
+                    on_slice: Callable[[list[OpResult]], None] | None = None) -> BatchResult:
+        """Apply `ops` in order; a rejected op does not stop the rest.
+
+        A long batch (a replayed outbox) is written in slices of about `SLICE_S` each, one transaction per slice,
+        published as it commits and handed to `on_slice`: another tab's click waits behind one slice, not behind
+        the whole replay. Raises NotFound / Forbidden when the first slice finds no access; access that ends
+        midway rejects the ops not applied yet, with the same reason.
+        """
+        results: list[OpResult] = []
+        changes: list[Change] = []
+        version = 0
+        while True:
+            rest = ops[len(results):]
+            try:
+                batch = await self.writer.run(partial(self._apply_all, list_id=list_id, ops=rest, user_id=user.id),
+                                              self._publish)
+            except DomainError as error:
+                if not results:
+                    raise
+                batch = BatchResult([OpResult.rejected(op.op_id, error.code, error.detail) for op in rest],
+                                    version, [])
+            results += batch.results
+            changes += batch.changes
+            version = batch.version
+            if on_slice is not None:
+                on_slice(batch.results)
+            if len(results) >= len(ops):
+                return BatchResult(results, version, changes)
 
     def _publish(self, batch: BatchResult) -> None:
         if batch.changes:
@@ -55,7 +86,12 @@ class OpService:
         if not can(member.role, Action.edit_items):
             raise Forbidden('Your role on this list is viewer: you can look, not change.', code='forbidden')
         applier = OpApplier(session, plist, user, items_max=self.items_max)
-        results = [self._apply_one(session, applier, op, user_id, member.role) for op in ops]
+        deadline = time.monotonic() + SLICE_S
+        results = []
+        for op in ops:  # at least one op per slice, however slow
+            results.append(self._apply_one(session, applier, op, user_id, member.role))
+            if time.monotonic() >= deadline:
+                break
         log_changes(session, applier.changes)
         return BatchResult(results, plist.version, applier.changes)
 

@@ -18,7 +18,6 @@ from travelpack_ui.live.rooms import Room
 from travelpack_ui.services import Services
 
 log = logging.getLogger(__name__)
-WRITE_CHUNK = 50  # ops per write transaction: small enough that another tab's change waits little behind a replay
 
 
 class ListTab:
@@ -89,19 +88,14 @@ class ListTab:
             results = [OpResult.rejected(op.op_id, 'forbidden', 'Viewers cannot change this list.').wire()
                        for op in ops]
         else:
-            # a replayed outbox (hundreds of ops) goes in small transactions, acked as they commit: the writer is
-            # fair, so other tabs' changes slip in between instead of waiting for the whole replay
-            results = []
-            for start in range(0, len(ops), WRITE_CHUNK):
-                chunk = ops[start:start + WRITE_CHUNK]
-                try:
-                    batch = await self.services.ops.apply(self.room.list_id, chunk, user=self.user)
-                    answered = [r.wire() for r in batch.results]
-                except DomainError as error:
-                    answered = [OpResult.rejected(op.op_id, error.code, error.detail).wire() for op in chunk]
-                self.table.ack(answered)
-                results += answered
-            return results
+            # a replayed outbox (hundreds of ops) is written in short slices, acked as each commits: other tabs'
+            # changes slip in between instead of waiting for the whole replay
+            try:
+                batch = await self.services.ops.apply(self.room.list_id, ops, user=self.user,
+                                                      on_slice=lambda done: self.table.ack([r.wire() for r in done]))
+                return [r.wire() for r in batch.results]
+            except DomainError as error:
+                results = [OpResult.rejected(op.op_id, error.code, error.detail).wire() for op in ops]
         self.table.ack(results)
         return results
 

@@ -16,7 +16,6 @@ from travelpack_ui.core.errors import DomainError
 from travelpack_ui.services import Services
 
 log = logging.getLogger(__name__)
-WRITE_CHUNK = 50  # ops per write transaction, as a list tab does: other people's changes slip in between
 
 
 class OutboxReplay(ui.element, component='outbox_replay.js'):
@@ -44,11 +43,9 @@ class OutboxReplay(ui.element, component='outbox_replay.js'):
             results += [OpResult.rejected(op.op_id, 'forbidden', 'Viewers cannot change this list.').wire()
                         for op in ops]
         else:
-            for start in range(0, len(ops), WRITE_CHUNK):
-                chunk = ops[start:start + WRITE_CHUNK]
-                try:
-                    batch = await self.services.ops.apply(list_id, chunk, user=self.user)
-                    results += [r.wire() for r in batch.results]
-                except DomainError as error:
-                    results += [OpResult.rejected(op.op_id, error.code, error.detail).wire() for op in chunk]
+            try:  # written in short slices (lists/ops.py), as a list tab's replay is
+                batch = await self.services.ops.apply(list_id, ops, user=self.user)
+                results += [r.wire() for r in batch.results]
+            except DomainError as error:
+                results += [OpResult.rejected(op.op_id, error.code, error.detail).wire() for op in ops]
         self.run_method('answered', list_id, results, gone)
