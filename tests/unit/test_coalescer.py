@@ -18,9 +18,11 @@ class Clock:
         return self.now
 
 
-def changes(first: int, count: int) -> list[Change]:
+def changes(first: int, count: int, batch: str = '') -> list[Change]:
+    """`count` changes of one commit, of one request (`batch`; by default a request of its own)."""
+    batch = batch or f'request-{first}'
     return [Change('l', v, 'item.update', {'id': f'i{v}'}, {'id': 'u'},
-                   activity={'id': str(v)} if v % 2 else None) for v in range(first, first + count)]
+                   activity={'id': str(v)} if v % 2 else None, batch=batch) for v in range(first, first + count)]
 
 
 async def until(condition: Callable[[], bool]) -> None:
@@ -75,16 +77,18 @@ async def test_a_burst_lasts_until_the_bucket_is_full_again() -> None:
     coalescer.close()
 
 
-async def test_a_commit_of_many_changes_is_one_push_and_never_a_burst_by_itself() -> None:
-    """A replayed outbox commits 50 ops at a time: each commit goes out at once, so another tab's click that
-    commits between two of them is not held back for a window."""
+async def test_a_replay_is_one_request_whose_slices_go_out_as_they_commit() -> None:
+    """A replayed outbox of 500 ops commits in 100 short slices of one request: each slice goes out at once, and a
+    click of another tab that commits between two of them is not held back for a window either."""
     clock, batches = Clock(), list[Batch]()
     coalescer = Coalescer(0, batches.append, window=60.0, clock=clock)
-    for first in range(1, 501, 50):
-        coalescer.add(changes(first, 50))
+    for first in range(1, 501, 5):
+        coalescer.add(changes(first, 5, batch='replay'))
         await settle()
-        assert batches[-1].version == first + 49  # out at once, not after the (here endless) window
-    assert len(batches) == 10
+        assert batches[-1].version == first + 4  # out at once, not after the (here endless) window
+    coalescer.add(changes(501, 1))
+    await settle()
+    assert len(batches) == 101 and batches[-1].version == 501
     coalescer.close()
 
 

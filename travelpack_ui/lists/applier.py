@@ -41,6 +41,8 @@ class Change:
     conflicts: list[dict[str, Any]] | None = None
     op_id: str | None = None
     activity: dict[str, Any] | None = field(default=None, repr=False)
+    batch: str = ''
+    """The same for every change of one `OpService.apply` call, whatever number of transactions it took."""
 
     def wire(self) -> dict[str, Any]:
         data = {'type': 'change', 'version': self.version, 'actor': self.actor, 'op': self.op, 'entity': self.entity}

@@ -13,7 +13,7 @@ from functools import partial
 from nicegui import Event
 from sqlmodel import Session, select
 
-from models import ITEMS_PER_LIST_MAX, Action, ListMember, Op, OpRecord, OpResult, PackingList, User, can
+from models import ITEMS_PER_LIST_MAX, Action, ListMember, Op, OpRecord, OpResult, PackingList, User, can, new_id
 from travelpack_ui.core.db import Database
 from travelpack_ui.core.errors import DomainError, Forbidden, NotFound, Rejected
 from travelpack_ui.core.writer import Writer
@@ -55,11 +55,12 @@ class OpService:
         results: list[OpResult] = []
         changes: list[Change] = []
         version = 0
+        batch_id = new_id()
         while True:
             rest = ops[len(results):]
             try:
-                batch = await self.writer.run(partial(self._apply_all, list_id=list_id, ops=rest, user_id=user.id),
-                                              self._publish)
+                batch = await self.writer.run(partial(self._apply_all, list_id=list_id, ops=rest, user_id=user.id,
+                                                      batch_id=batch_id), self._publish)
             except DomainError as error:
                 if not results:
                     raise
@@ -77,7 +78,8 @@ class OpService:
         if batch.changes:
             self.changed.emit(batch.changes)
 
-    def _apply_all(self, session: Session, list_id: str, ops: list[Op], user_id: str) -> BatchResult:
+    def _apply_all(self, session: Session, list_id: str, ops: list[Op], user_id: str, batch_id: str
+                   ) -> BatchResult:
         plist = session.exec(select(PackingList).where(PackingList.id == list_id).with_for_update()).first()
         member = session.get(ListMember, (list_id, user_id))
         user = session.get(User, user_id)
@@ -92,6 +94,8 @@ class OpService:
             results.append(self._apply_one(session, applier, op, user_id, member.role))
             if time.monotonic() >= deadline:
                 break
+        for change in applier.changes:
+            change.batch = batch_id
         log_changes(session, applier.changes)
         return BatchResult(results, plist.version, applier.changes)
 

@@ -2,11 +2,13 @@
 
 A tab costs the server per push, not per change, so a burst of commits (a script importing 500 items one request
 at a time, ten people ticking boxes) is sent as a few batches instead of hundreds of messages, while a single click
-still shows at once. A commit of many changes (a replayed outbox, 50 ops per transaction) is one push already, so
-it costs one token: it never makes a burst of its own, and the other tabs' clicks are not held back behind it.
+still shows at once. What costs a token is a request (one `OpService.apply`), not a change nor a commit: a replayed
+outbox of 500 ops, written in short slices, is one request whose slices go out as they commit (at most one push per
+slice), so it never makes a burst by itself and the other tabs' clicks are not held back behind it.
 """
 import asyncio
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -14,7 +16,8 @@ from typing import Any
 from travelpack_ui.core.ratelimit import TokenBucket
 from travelpack_ui.lists.applier import Change
 
-BURST_TOKENS = 30.0  # commits pushed one by one before a burst is coalesced
+BURST_TOKENS = 30.0  # requests pushed one by one before a burst is coalesced
+CHARGED_MAX = 16  # requests remembered as paid for (their later slices are free)
 REFILL_PER_S = 25.0  # a steady rate below this is never coalesced (the 20 changes/s of the benchmarks)
 
 
@@ -40,6 +43,7 @@ class Coalescer:
         self._activity: list[dict[str, Any]] = []
         self._from = self._version = version
         self._handle: asyncio.Handle | None = None
+        self._charged: deque[str] = deque(maxlen=CHARGED_MAX)
 
     def add(self, changes: list[Change]) -> None:
         """Queue the changes of one commit (newer than any queued before) and schedule their push."""
@@ -48,8 +52,12 @@ class Coalescer:
             if change.activity:
                 self._activity.append(change.activity)
             self._version = change.version
-        if changes:
-            self._schedule()
+        if not changes:
+            return
+        new_request = changes[0].batch not in self._charged
+        if new_request:
+            self._charged.append(changes[0].batch)
+        self._schedule(1 if new_request else 0)
 
     def reset(self, version: int) -> None:
         """Forget what is queued: the room starts again from a snapshot at `version`, which holds it all."""
@@ -62,13 +70,13 @@ class Coalescer:
         if self._handle is not None:
             self._handle.cancel()
 
-    def _schedule(self) -> None:
-        """Every commit spends a token, pushed at once or not, so a sustained burst stays a burst until the rate
+    def _schedule(self, cost: int) -> None:
+        """Every request spends a token, pushed at once or not, so a sustained burst stays a burst until the rate
         really drops (hysteresis: the bucket must refill completely before pushes go out at once again)."""
         self._bucket.refill()
         if self._bursting and self._bucket.full:
             self._bursting = False
-        self._bucket.spend(1)
+        self._bucket.spend(cost)
         if self._bucket.in_debt:
             self._bursting = True
         if self._handle is not None:
