@@ -29,6 +29,7 @@ EVENTS = 'travelpack_events'
 LISTENER_NAME = 'travelpack-listener'
 PAYLOAD_MAX = 7_000  # bytes; PostgreSQL refuses a NOTIFY payload of 8,000 or more
 RETRY_S = (0.1, 0.5, 1.0, 2.0, 5.0)
+CONNECT_TIMEOUT_S = 5
 
 
 class Bridge:
@@ -62,7 +63,8 @@ class Bridge:
         """Tell the others this process's visitors are gone, then hang up."""
         self._send('gone')
         try:
-            async with await psycopg.AsyncConnection.connect(self.url, autocommit=True) as connection:
+            async with await psycopg.AsyncConnection.connect(self.url, autocommit=True,
+                                                             connect_timeout=CONNECT_TIMEOUT_S) as connection:
                 while not self._outgoing.empty():
                     await self._notify(connection, self._outgoing.get_nowait())
         except psycopg.Error as error:
@@ -78,7 +80,8 @@ class Bridge:
         while True:
             try:
                 async with await psycopg.AsyncConnection.connect(
-                        self.url, autocommit=True, application_name=LISTENER_NAME) as connection:
+                        self.url, autocommit=True, application_name=LISTENER_NAME,
+                        connect_timeout=CONNECT_TIMEOUT_S) as connection:
                     await connection.execute(f'LISTEN {CHANGES}')
                     await connection.execute(f'LISTEN {EVENTS}')
                     if heard_before:  # deaf for a while: read what was missed, ask who is here
@@ -91,7 +94,8 @@ class Bridge:
                     while True:
                         async for note in connection.notifies(timeout=self.refresh_s):
                             self._dispatch(note.channel, note.payload)
-                        await connection.execute('SELECT 1')  # quiet for a while: is the line still there?
+                        # quiet for a while: is the line still there? (TimeoutError is an OSError)
+                        await asyncio.wait_for(connection.execute('SELECT 1'), CONNECT_TIMEOUT_S)
             except (psycopg.Error, OSError) as error:
                 self.listening.clear()
                 delay = RETRY_S[min(failures, len(RETRY_S) - 1)]
@@ -165,7 +169,8 @@ class Bridge:
         while True:
             try:
                 async with await psycopg.AsyncConnection.connect(
-                        self.url, autocommit=True, application_name='travelpack-announcer') as connection:
+                        self.url, autocommit=True, application_name='travelpack-announcer',
+                        connect_timeout=CONNECT_TIMEOUT_S) as connection:
                     failures = 0
                     while True:
                         unsent = unsent or await self._outgoing.get()
