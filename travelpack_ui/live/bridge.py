@@ -140,8 +140,8 @@ class Bridge:
     # --- telling ------------------------------------------------------------------------------------------------
 
     def _on_room_opened(self, room: Room, *, subscribe: bool = True) -> None:
-        if subscribe:
-            room.presence_here.subscribe(lambda users: self._announce(room, users))
+        if subscribe:  # for the room's whole life, not the life of the page whose visit opened it
+            room.presence_here.subscribe(lambda users: self._announce(room, users), unsubscribe_on_delete=False)
         self._send('ask', l=room.list_id)
 
     def _announce(self, room: Room, users: list[dict[str, Any]]) -> None:
@@ -149,7 +149,10 @@ class Bridge:
         parts = _split(users, PAYLOAD_MAX - 200)
         for number in range(max(len(parts), self._parts.get(room.list_id, 0))):
             self._send('presence', l=room.list_id, p=number, u=parts[number] if number < len(parts) else [])
-        self._parts[room.list_id] = len(parts)
+        if parts:
+            self._parts[room.list_id] = len(parts)
+        else:
+            self._parts.pop(room.list_id, None)
 
     def _on_credential_ended(self, ended: CredentialEnded) -> None:
         if not self._relaying:
