@@ -32,6 +32,8 @@ class Invitation(SQLModel, table=True):
     sent_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
     send_attempts: int = 0
     send_error: str | None = Field(default=None, max_length=500)
+    sending_until: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    """A process is sending its mail until then: no other process (or restart) sends it meanwhile."""
 
 
 class ShareLink(SQLModel, table=True):

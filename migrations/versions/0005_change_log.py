@@ -1,4 +1,4 @@
-"""the change log, and PostgreSQL announcing each new list version
+"""the change log, PostgreSQL announcing each new list version, and claims on invitation mails
 
 Revision ID: 0005
 Revises: 0004
@@ -44,6 +44,8 @@ def upgrade() -> None:
                     sa.ForeignKeyConstraint(['list_id'], ['packing_list.id'], ondelete='CASCADE'),
                     sa.PrimaryKeyConstraint('list_id', 'version'))
     op.create_index(op.f('ix_list_change_at'), 'list_change', ['at'], unique=False)
+    with op.batch_alter_table('invitation') as batch:
+        batch.add_column(sa.Column('sending_until', sa.DateTime(timezone=True), nullable=True))
     if op.get_bind().dialect.name == 'postgresql':
         op.execute(ANNOUNCE)
         op.execute(TRIGGER)
@@ -53,5 +55,7 @@ def downgrade() -> None:
     if op.get_bind().dialect.name == 'postgresql':
         op.execute('DROP TRIGGER packing_list_version_announced ON packing_list')
         op.execute('DROP FUNCTION travelpack_announce_version()')
+    with op.batch_alter_table('invitation') as batch:
+        batch.drop_column('sending_until')
     op.drop_index(op.f('ix_list_change_at'), table_name='list_change')
     op.drop_table('list_change')

@@ -14,6 +14,7 @@ from tests.support.sharing import accept, join, me, share_link, sharing, token_o
 from tests.support.waiting import eventually
 from travelpack_ui.core.ratelimit import RateLimiter
 from travelpack_ui.core.tokens import LinkSigner, digest
+from travelpack_ui.sharing.mail import InvitationPost
 
 
 @pytest.fixture
@@ -165,6 +166,25 @@ async def test_a_mail_failure_keeps_the_invitation_and_retries(client, mailbox, 
     token = await invitation_token(mailbox, 'ben@example.com', count=2)
     await status_becomes(client, ana, base, 'sent')
     assert (await accept(client, ben, token)).status_code == 200
+
+
+async def test_processes_that_resume_together_send_an_unsent_invitation_once(client, mailbox, ana) -> None:
+    """Every process resumes the unsent invitation mails when it starts; the mail is claimed in the database, so
+    two posts (as two processes have, on one database) resuming at once send it once."""
+    plist = await create_list(client, ana)
+    settings = services().settings
+    post = sharing().invitations.post
+    post.retry_delays = (3600.0,)  # no retry of its own: only the resumes
+    settings.smtp_port = free_port()
+    await invite(client, ana, plist['id'], 'ben@example.com')
+    base = f'/api/packing-lists/{plist["id"]}/invitations'
+    assert (await client.get(base, headers=ana)).json()[0]['status'] == 'not_sent'
+    settings.smtp_port = mailbox.port
+    other_process = InvitationPost(post.context, post.mailer, post.changed)
+    await asyncio.gather(post.resume(), other_process.resume())
+    await status_becomes(client, ana, base, 'sent')
+    await asyncio.sleep(0.5)
+    assert len(mailbox.to('ben@example.com')) == 1
 
 
 async def test_a_mail_that_never_goes_out_is_marked_failed_and_can_be_resent(client, mailbox, ana) -> None:

@@ -18,6 +18,7 @@ from travelpack_ui.core.tokens import digest, random_token
 from travelpack_ui.sharing.context import INVITE, SharingContext
 
 log = logging.getLogger(__name__)
+CLAIM_MARGIN_S = 30.0  # a claim outlives the send's timeout by this much; a process that died mid-send lets go then
 
 ROLE_SENTENCE = {
     'editor': 'add, change and pack items',
@@ -83,13 +84,20 @@ class InvitationPost:
         return 1 + len(self.retry_delays)
 
     async def deliver(self, invitation_id: str) -> None:
-        """Try to send one invitation mail (bounded by `send_timeout`); on failure retry later in the background."""
+        """Try to send one invitation mail (bounded by `send_timeout`); on failure retry later in the background.
+
+        The mail is claimed first, so that of processes started together (each resuming the unsent ones) or a
+        retry meeting a resend, one sends it.
+        """
+        if not await self._claim(invitation_id):
+            return
         with self.context.db.read() as session:
             row = session.get(Invitation, invitation_id)
             plist = session.get(PackingList, row.list_id) if row else None
             inviter = session.get(User, row.invited_by) if row else None
         if row is None or plist is None or self.status(row) != 'not_sent':
             self.tokens.pop(invitation_id, None)
+            await self.context.writer.run(lambda session: self._let_go(session, invitation_id))
             return
         token = self.tokens.get(invitation_id) or await self.rotate(invitation_id)
         mail = invitation_mail(to=row.email, inviter=inviter.display_name if inviter else 'Someone',
@@ -108,6 +116,24 @@ class InvitationPost:
             delay = self.retry_delays[min(attempts - 1, len(self.retry_delays) - 1)]
             background_tasks.create(self._retry(invitation_id, delay), name='invitation mail retry')
 
+    async def _claim(self, invitation_id: str) -> bool:
+        def work(session: Session) -> bool:
+            row = session.get(Invitation, invitation_id, with_for_update=True)
+            now = self.context.clock()
+            if row is None or row.sent_at is not None or (row.sending_until and aware(row.sending_until) > now):
+                return False
+            row.sending_until = now + timedelta(seconds=self.send_timeout + CLAIM_MARGIN_S)
+            session.add(row)
+            return True
+        return await self.context.writer.run(work)
+
+    @staticmethod
+    def _let_go(session: Session, invitation_id: str) -> None:
+        row = session.get(Invitation, invitation_id)
+        if row is not None:
+            row.sending_until = None
+            session.add(row)
+
     async def _retry(self, invitation_id: str, delay: float) -> None:
         await asyncio.sleep(delay)
         await self.deliver(invitation_id)
@@ -119,6 +145,7 @@ class InvitationPost:
                 return self.max_attempts
             row.send_attempts += 1
             row.send_error = error[:500] if error else None
+            self._let_go(session, invitation_id)
             if error is None:
                 row.sent_at = self.context.clock()
             session.add(row)
