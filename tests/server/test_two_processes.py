@@ -189,17 +189,17 @@ async def test_random_ops_from_clients_on_both_processes_converge_and_no_acknowl
     rng = random.Random(seed)
     writers = ('ana', 'ben', 'cy', 'dee')
     async with clients(cluster) as (http_one, http_two), AsyncExitStack() as stack:
-        people_ = await people(http_one, mailbox, *writers, 'rest', 'viv')
-        owner, rest, viewer = people_[0], people_[-2], people_[-1]
+        team = await people(http_one, mailbox, *writers, 'rest', 'viv')
+        owner, rest, viewer = team[0], team[-2], team[-1]
         rest.http = http_two
         plist = await owner.post('/api/packing-lists', {'name': 'Expedition'})
         list_id = plist['id']
-        for person in people_[1:-1]:
+        for person in team[1:-1]:
             await owner.share(list_id, person, 'editor')
         await owner.share(list_id, viewer, 'viewer')
         servers = (cluster.one, cluster.two)
         sockets = [await stack.enter_async_context(opened(servers[n % 2], list_id, person.token))
-                   for n, person in enumerate(people_[:len(writers)])]
+                   for n, person in enumerate(team[:len(writers)])]
         watchers = [await stack.enter_async_context(opened(server, list_id, viewer.token)) for server in servers]
         for socket in (*sockets, *watchers):
             await socket.expect(lambda m: m['type'] == 'snapshot')
@@ -226,7 +226,7 @@ async def test_random_ops_from_clients_on_both_processes_converge_and_no_acknowl
                 body = await person.post(f'/api/packing-lists/{list_id}/ops', {'ops': batch}, status=200)
                 note(person, batch, body['results'])
 
-        await asyncio.gather(*(fire(s, p, w) for s, p, w in zip(sockets, people_, writers, strict=False)),
+        await asyncio.gather(*(fire(s, p, w) for s, p, w in zip(sockets, team[:len(writers)], writers, strict=True)),
                              fire_rest(rest))
 
         final = await owner.get_list(list_id)
