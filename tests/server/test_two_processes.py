@@ -17,11 +17,10 @@ from datetime import timedelta
 import httpx
 import pytest
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 from sqlmodel import Session, col, select
 
 from models import OpRecord, PackingList, utcnow
-from tests.support.live import LiveServer, two_processes
+from tests.support.live import LiveServer, sibling_database, two_processes
 from tests.support.mailbox import Mailbox
 from tests.support.waiting import eventually
 from tests.support.ws_client import Api, Message, Socket, comparable, http_client, opened, random_op, sign_in
@@ -329,19 +328,3 @@ def session_on(database_url: str) -> Iterator[Session]:
             yield session
     finally:
         engine.dispose()
-
-
-@contextmanager
-def sibling_database(database_url: str) -> Iterator[str]:
-    """A fresh database beside `database_url` on the same server, dropped afterwards."""
-    name = f'travelpack_cluster_{uuid.uuid4().hex[:10]}'
-    admin = create_engine(database_url, isolation_level='AUTOCOMMIT')
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE {name}'))
-    try:
-        yield make_url(database_url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS {name} WITH (FORCE)'))
-        admin.dispose()
-

@@ -4,6 +4,7 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -11,6 +12,8 @@ from pathlib import Path
 
 import httpx
 import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -77,6 +80,21 @@ def two_processes(data_dir: Path, database_url: str, *, smtp_port: int,
               'TRAVELPACK_SMTP_STARTTLS': 'false', **(env or {})}
     with live_servers([data_dir / 'one', data_dir / 'two'], env=shared) as [one, two]:
         yield one, two
+
+
+@contextmanager
+def sibling_database(database_url: str) -> Iterator[str]:
+    """A fresh database beside `database_url` on the same server, dropped afterwards (a cluster that outlives a test)."""
+    name = f'travelpack_cluster_{uuid.uuid4().hex[:10]}'
+    admin = create_engine(database_url, isolation_level='AUTOCOMMIT')
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE {name}'))
+    try:
+        yield make_url(database_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS {name} WITH (FORCE)'))
+        admin.dispose()
 
 
 def _start(data_dir: Path, env: dict[str, str], host: str) -> LiveServer:
