@@ -84,7 +84,7 @@ def two_processes(data_dir: Path, database_url: str, *, smtp_port: int,
 
 @contextmanager
 def sibling_database(database_url: str) -> Iterator[str]:
-    """A fresh database beside `database_url` on the same server, dropped afterwards (a cluster that outlives a test)."""
+    """A fresh database beside `database_url` on its server, dropped afterwards (a cluster that outlives a test)."""
     name = f'travelpack_cluster_{uuid.uuid4().hex[:10]}'
     admin = create_engine(database_url, isolation_level='AUTOCOMMIT')
     with admin.connect() as connection:
