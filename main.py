@@ -46,6 +46,9 @@ app.on_startup(lambda: background_tasks.create(services.lists.purge_periodically
 app.on_startup(services.sharing.invitations.post.resume)  # invitation mails that had not gone out before a restart
 app.on_startup(lambda: background_tasks.create(services.notify.run(), name='mail scheduler'))
 app.on_shutdown(services.notify.stop)
+if services.bridge is not None:  # PostgreSQL: live changes, presence and revocations cross processes
+    app.on_startup(services.bridge.start)
+    app.on_shutdown(services.bridge.stop)
 app.on_shutdown(services.writer.close)
 app.on_shutdown(services.db.dispose)
 if sqlite_lock is not None:

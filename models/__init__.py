@@ -1,4 +1,5 @@
 """TravelPack's data: tables, payloads, the answers the API sends and the rules that need no database."""
+from .changes import ListChange
 from .common import ITEMS_PER_LIST_MAX, iso, new_id, utcnow
 from .describe import activity_entry, describe, inverse
 from .entities import (
@@ -88,6 +89,7 @@ __all__ = [
     'ItemCreate',
     'ItemPublic',
     'ItemUpdate',
+    'ListChange',
     'ListCreate',
     'ListMember',
     'ListSummaryPublic',

@@ -9,6 +9,7 @@ from travelpack_ui.core.settings import Settings
 from travelpack_ui.core.writer import Writer
 from travelpack_ui.lists.ops import OpService
 from travelpack_ui.lists.service import ListService
+from travelpack_ui.live.bridge import Bridge
 from travelpack_ui.live.rooms import Rooms
 from travelpack_ui.notify.derive import Notifier
 from travelpack_ui.notify.scheduler import Notify
@@ -35,6 +36,8 @@ class Services:
     sharing: Sharing
     notify: Notify
     notifications: Notifications
+    bridge: Bridge | None
+    """PostgreSQL's link to the other processes; None on SQLite (one process)."""
 
 
 def build_services(settings: Settings) -> Services:
@@ -58,8 +61,11 @@ def build_services(settings: Settings) -> Services:
     Notifier(notifications, db, ops=ops, lists=lists, rooms=rooms, sharing=sharing.context)  # lives on its events
     notify.reminders.reminded.subscribe(
         lambda user_id, list_id, summary: notifications.notify(user_id, 'reminder', list_id, summary))
+    bridge = None if db.is_sqlite else Bridge(settings.resolved_database_url, rooms, accounts, notifications,
+                                              heartbeat_s=settings.heartbeat_s)
     return Services(settings=settings, db=db, writer=writer, mailer=mailer, accounts=accounts, auth=auth,
-                    lists=lists, ops=ops, rooms=rooms, sharing=sharing, notify=notify, notifications=notifications)
+                    lists=lists, ops=ops, rooms=rooms, sharing=sharing, notify=notify, notifications=notifications,
+                    bridge=bridge)
 
 
 def build_sharing(context: SharingContext, mailer: Mailer) -> Sharing:

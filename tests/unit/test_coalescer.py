@@ -43,7 +43,8 @@ async def test_sparse_changes_go_out_at_once_and_a_burst_once_per_window() -> No
     await settle()
     assert batches == [Batch(10, 11, [changes(11, 1)[0].wire()], [{'id': '11'}])]
 
-    coalescer.add(changes(12, 29))  # 30 spent on the frozen clock: the bucket is empty, not yet in debt
+    for version in range(12, 41):  # 30 commits on the frozen clock: the bucket is empty, not yet in debt
+        coalescer.add(changes(version, 1))
     await settle()
     assert batches[-1].from_version == 11 and batches[-1].version == 40
     coalescer.add(changes(41, 5))  # in debt: a burst, held back for the window
@@ -59,7 +60,8 @@ async def test_sparse_changes_go_out_at_once_and_a_burst_once_per_window() -> No
 async def test_a_burst_lasts_until_the_bucket_is_full_again() -> None:
     clock, batches = Clock(), list[Batch]()
     coalescer = Coalescer(0, batches.append, window=WINDOW, clock=clock)
-    coalescer.add(changes(1, 60))  # as deep in debt as it goes: -BURST_TOKENS
+    for version in range(1, 61):  # 60 commits at once: as deep in debt as it goes, -BURST_TOKENS
+        coalescer.add(changes(version, 1))
     await until(lambda: len(batches) == 1)
     clock.now += (2 * BURST_TOKENS - 1) / REFILL_PER_S  # refilled to just under full: still a burst
     coalescer.add(changes(61, 1))
@@ -70,6 +72,19 @@ async def test_a_burst_lasts_until_the_bucket_is_full_again() -> None:
     coalescer.add(changes(62, 1))  # full again: at once
     await settle()
     assert len(batches) == 3 and batches[-1].version == 62
+    coalescer.close()
+
+
+async def test_a_commit_of_many_changes_is_one_push_and_never_a_burst_by_itself() -> None:
+    """A replayed outbox commits 50 ops at a time: each commit goes out at once, so another tab's click that
+    commits between two of them is not held back for a window."""
+    clock, batches = Clock(), list[Batch]()
+    coalescer = Coalescer(0, batches.append, window=60.0, clock=clock)
+    for first in range(1, 501, 50):
+        coalescer.add(changes(first, 50))
+        await settle()
+        assert batches[-1].version == first + 49  # out at once, not after the (here endless) window
+    assert len(batches) == 10
     coalescer.close()
 
 

@@ -69,15 +69,10 @@ class Connection:
         self.role = self.services.lists.role_of(self.room.list_id, self.user.id)
         if self.role is None:
             return False
-        owner = self._owner()
-        snapshot = self.room.snapshot()
-        snapshot['role'] = self.role.value
-        if owner is not None:
-            snapshot['owner'] = owner
-        self.skip_through = snapshot['version']
-        self.queue.put_nowait(_encode({'type': 'snapshot', 'list': snapshot}))
+        self._queue_snapshot(self.role)
         self.room.sockets[self.key] = self.deliver
         self.room.access_changed.subscribe(self._on_access_changed)
+        self.room.reloaded.subscribe(self._on_reloaded)
         self.room.presence.arrive(self.key, actor_of(self.user))
         self._seen()
         self.services.accounts.credential_ended.subscribe(self._on_credential_ended)
@@ -86,9 +81,25 @@ class Connection:
             self.expiry = asyncio.get_running_loop().call_later(delay, self.close, NOT_AUTHENTICATED)
         return True
 
+    def _queue_snapshot(self, role: Role) -> None:
+        """The whole list, next in line; changes it already holds are not sent after it."""
+        owner = self._owner()
+        snapshot = self.room.snapshot()
+        snapshot['role'] = role.value
+        if owner is not None:
+            snapshot['owner'] = owner
+        self.skip_through = snapshot['version']
+        self.queue.put_nowait(_encode({'type': 'snapshot', 'list': snapshot}))
+
+    def _on_reloaded(self) -> None:
+        """The room missed changes and re-read the list: the client starts again from a new snapshot."""
+        if self.role is not None and not self.ended.is_set():
+            self._queue_snapshot(self.role)
+
     def part(self) -> None:
         """Leave the room, whatever ended the connection."""
         self.room.access_changed.unsubscribe(self._on_access_changed)
+        self.room.reloaded.unsubscribe(self._on_reloaded)
         self.services.accounts.credential_ended.unsubscribe(self._on_credential_ended)
         if self.expiry is not None:
             self.expiry.cancel()

@@ -1,8 +1,8 @@
 """The one path every change takes: authorize, apply, persist, publish.
 
 A click in a tab, a REST call, a WebSocket message and a replayed offline op all end in `OpService.apply`.
-Writes go through the one `Writer` (core/writer.py) inside one transaction with a savepoint per op, and are
-announced on `changed` after commit.
+Writes go through the one `Writer` (core/writer.py) inside one transaction with a savepoint per op, are logged in
+the same transaction (lists/changelog.py, for rooms of other processes) and announced on `changed` after commit.
 """
 import logging
 from dataclasses import dataclass
@@ -15,6 +15,7 @@ from travelpack_ui.core.db import Database
 from travelpack_ui.core.errors import Forbidden, NotFound, Rejected
 from travelpack_ui.core.writer import Writer
 from travelpack_ui.lists.applier import Change, OpApplier
+from travelpack_ui.lists.changelog import log_changes
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +56,7 @@ class OpService:
             raise Forbidden('Your role on this list is viewer: you can look, not change.', code='forbidden')
         applier = OpApplier(session, plist, user, items_max=self.items_max)
         results = [self._apply_one(session, applier, op, user_id, member.role) for op in ops]
+        log_changes(session, applier.changes)
         return BatchResult(results, plist.version, applier.changes)
 
     def _apply_one(self, session: Session, applier: OpApplier, op: Op, user_id: str, role: str) -> OpResult:

@@ -33,6 +33,7 @@ from models import (
 from travelpack_ui.core.db import PURGE_LOCK, Database
 from travelpack_ui.core.errors import Forbidden, NotFound
 from travelpack_ui.core.writer import Writer
+from travelpack_ui.lists.changelog import forget_changes_before
 
 log = logging.getLogger(__name__)
 ENTITY_ORDER = (('categories', Category), ('bags', Bag), ('travelers', Traveler), ('items', Item))
@@ -193,7 +194,7 @@ class ListService:
         return self.snapshot(new_list_id, Role.owner)
 
     async def purge_bin(self) -> int:
-        """Delete for good the lists that have sat in the bin longer than `bin_days`.
+        """Delete for good the lists that have sat in the bin longer than `bin_days` (and the change log's old rows).
 
         Every process runs this loop; on PostgreSQL the one that gets the advisory lock purges and the others skip.
         """
@@ -206,6 +207,7 @@ class ListService:
             old = session.exec(select(PackingList).where(col(PackingList.deleted_at) < cutoff)).all()
             for plist in old:
                 session.delete(plist)
+            forget_changes_before(session)
             return len(old)
         return await self.writer.run(work)
 

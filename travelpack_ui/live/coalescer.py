@@ -1,7 +1,9 @@
-"""Burst coalescing for one room: push each change at once while changes are sparse, once per window in a burst.
+"""Burst coalescing for one room: push each commit at once while commits are sparse, once per window in a burst.
 
-A tab costs the server per push, not per change, so a burst (a script importing 500 items, ten people ticking
-boxes) is sent as a few batches instead of hundreds of messages, while a single click still shows at once.
+A tab costs the server per push, not per change, so a burst of commits (a script importing 500 items one request
+at a time, ten people ticking boxes) is sent as a few batches instead of hundreds of messages, while a single click
+still shows at once. A commit of many changes (a replayed outbox, 50 ops per transaction) is one push already, so
+it costs one token: it never makes a burst of its own, and the other tabs' clicks are not held back behind it.
 """
 import asyncio
 import time
@@ -12,7 +14,7 @@ from typing import Any
 from travelpack_ui.core.ratelimit import TokenBucket
 from travelpack_ui.lists.applier import Change
 
-BURST_TOKENS = 30.0  # changes pushed one by one before a burst is coalesced
+BURST_TOKENS = 30.0  # commits pushed one by one before a burst is coalesced
 REFILL_PER_S = 25.0  # a steady rate below this is never coalesced (the 20 changes/s of the benchmarks)
 
 
@@ -40,26 +42,33 @@ class Coalescer:
         self._handle: asyncio.Handle | None = None
 
     def add(self, changes: list[Change]) -> None:
-        """Queue committed changes (newer than any queued before) and schedule their push."""
+        """Queue the changes of one commit (newer than any queued before) and schedule their push."""
         for change in changes:
             self._changes.append(change.wire())
             if change.activity:
                 self._activity.append(change.activity)
             self._version = change.version
         if changes:
-            self._schedule(len(changes))
+            self._schedule()
+
+    def reset(self, version: int) -> None:
+        """Forget what is queued: the room starts again from a snapshot at `version`, which holds it all."""
+        self.close()
+        self._handle = None
+        self._changes, self._activity = [], []
+        self._from = self._version = version
 
     def close(self) -> None:
         if self._handle is not None:
             self._handle.cancel()
 
-    def _schedule(self, count: int) -> None:
-        """Every change spends a token, pushed at once or not, so a sustained burst stays a burst until the rate
+    def _schedule(self) -> None:
+        """Every commit spends a token, pushed at once or not, so a sustained burst stays a burst until the rate
         really drops (hysteresis: the bucket must refill completely before pushes go out at once again)."""
         self._bucket.refill()
         if self._bursting and self._bucket.full:
             self._bursting = False
-        self._bucket.spend(count)
+        self._bucket.spend(1)
         if self._bucket.in_debt:
             self._bursting = True
         if self._handle is not None:

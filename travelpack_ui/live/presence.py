@@ -22,10 +22,16 @@ class Visitor:
 
 
 class Presence:
-    """The visitors of one room; calls `push` with `users()` after changes, throttled to one call per interval."""
+    """The visitors of one room; calls `push` with `users()` after changes, throttled to one call per interval.
+
+    With several processes, `hear` takes in who is on the list in another process (announced through PostgreSQL);
+    an announcement lasts `ttl` seconds unless repeated, so a process that dies leaves no ghosts behind.
+    """
 
     def __init__(self, push: Callable[[list[dict[str, Any]]], None], *, interval: float) -> None:
         self.visitors: dict[str, Visitor] = {}
+        self.elsewhere: dict[str, tuple[float, list[dict[str, Any]]]] = {}
+        """Process id -> (when its announcement expires, its users)."""
         self._push = push
         self._interval = interval
         self._due: asyncio.TimerHandle | None = None
@@ -53,9 +59,37 @@ class Presence:
         visitor.focus[connection] = item_id
         self._changed()
 
-    def users(self) -> list[dict[str, Any]]:
-        """Everyone here once, however many tabs they have, with the item they focus last."""
+    def hear(self, origin: str, users: list[dict[str, Any]], *, ttl: float) -> None:
+        """Who is on this list in process `origin` (an empty list: nobody any more)."""
+        if users:
+            self.elsewhere[origin] = (time.monotonic() + ttl, users)
+        elif self.elsewhere.pop(origin, None) is None:
+            return
+        self._changed()
+
+    def expire(self) -> None:
+        """Forget the announcements of processes that stopped repeating them."""
+        now = time.monotonic()
+        gone = [origin for origin, (until, _) in self.elsewhere.items() if until < now]
+        for origin in gone:
+            del self.elsewhere[origin]
+        if gone:
+            self._changed()
+
+    def here(self) -> list[dict[str, Any]]:
+        """The users of this process's own tabs and sockets, once each, with the item they focus last."""
         return [{**v.user, 'item_id': v.item_id()} for v in self.visitors.values()]
+
+    def users(self) -> list[dict[str, Any]]:
+        """Everyone on the list in any process, once, however many tabs they have."""
+        users = self.here()
+        seen = {user['id'] for user in users}
+        for _, others in self.elsewhere.values():
+            for user in others:
+                if user['id'] not in seen:
+                    seen.add(user['id'])
+                    users.append(user)
+        return users
 
     def close(self) -> None:
         if self._due is not None:

@@ -12,9 +12,12 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from nicegui import Event, background_tasks, core
+from sqlalchemy.exc import SQLAlchemyError
 
+from travelpack_ui.core.errors import NotFound
 from travelpack_ui.core.writer import Writer
 from travelpack_ui.lists.applier import Change
+from travelpack_ui.lists.changelog import changes_after, current_version
 from travelpack_ui.lists.ops import OpService
 from travelpack_ui.lists.service import ListService
 from travelpack_ui.live.coalescer import Batch, Coalescer
@@ -50,8 +53,13 @@ class Room:
         """New (or collapsed) activity feed entries, newest last, with their sentences."""
         self.presence_pushed: Event[list[dict[str, Any]]] = Event()
         """Who is here changed (users with their focused item)."""
+        self.presence_here: Event[list[dict[str, Any]]] = Event()
+        """Who is here through this process changed (what other processes are told)."""
+        self.announced: list[dict[str, Any]] = []
         self.list_updated: Event[dict[str, Any]] = Event()
         """The list's own fields changed (name, destination, dates): carries the list's state."""
+        self.reloaded: Event[[]] = Event()
+        """The cache was re-read whole (changes were missed): tabs and sockets start again from `snapshot()`."""
         self.access_changed: Event[str] = Event()
         """Membership or the list's fate changed ('members' | 'deleted'): tabs and sockets re-check access."""
         self._coalescer = Coalescer(self.version, self._push_batch, window=burst_window)
@@ -65,16 +73,34 @@ class Room:
             data[key] = sorted(entities.values(), key=lambda e: e.get('position', 0))
         return data
 
-    def publish(self, changes: list[Change]) -> None:
-        """Take committed changes into the cache and schedule their push (coalesced under bursts)."""
+    def publish(self, changes: list[Change]) -> bool:
+        """Take committed changes into the cache in version order and schedule their push (coalesced under bursts).
+
+        Versions already here are skipped (a change may come both from this process and from PostgreSQL); False
+        when a version before these is missing: nothing after the hole is applied, the caller reads what was missed.
+        """
         fresh = []
+        complete = True
         for change in changes:
             if change.version <= self.version:
                 continue
+            if change.version != self.version + 1:
+                complete = False
+                break
             self._apply(change)
             self.version = change.version
             fresh.append(change)
         self._coalescer.add(fresh)
+        return complete
+
+    def reset(self, snapshot: dict[str, Any]) -> None:
+        """Start again from a fresh read of the whole list (the versions in between could not be read)."""
+        self.state = snapshot
+        self.entities = {key: {e['id']: e for e in snapshot[key]} for key in ENTITY_KEYS}
+        self.version = snapshot['version']
+        self._coalescer.reset(self.version)
+        self.list_updated.emit(self.state)
+        self.reloaded.emit()
 
     def _apply(self, change: Change) -> None:
         kind = change.op.split('.')[0]
@@ -104,6 +130,10 @@ class Room:
         message = {'list_id': self.list_id, 'users': users}
         self._fan_out(PRESENCE_EVENT, message, lambda: [_encode({'type': 'presence', 'users': users})], 'presence')
         self.presence_pushed.emit(users)
+        here = self.presence.here()
+        if here != self.announced:  # only this process's own visitors go out, so two processes never ping-pong
+            self.announced = here
+            self.presence_here.emit(here)
 
     def _fan_out(self, event: str, message: dict[str, Any], texts: Callable[[], list[str]], name: str) -> None:
         """One socket.io emit for every tab; the same content as text, encoded once, to each API socket."""
@@ -122,6 +152,9 @@ class Room:
     def close(self) -> None:
         self._coalescer.close()
         self.presence.close()
+        if self.announced:  # the last visitor left: other processes hear it now, not when the announcement expires
+            self.announced = []
+            self.presence_here.emit([])
 
 
 class Rooms:
@@ -135,8 +168,11 @@ class Rooms:
         self._opening: dict[str, asyncio.Future[Room]] = {}
         self.burst_window = burst_window
         self.presence_interval = presence_interval
+        self.opened: Event[Room] = Event()
+        """A room was opened in this process (other processes are asked who is on the list)."""
+        self._behind: dict[str, int] = {}
         ops.changed.subscribe(self._on_changes)
-        lists.lifecycle.subscribe(self._on_lifecycle)
+        lists.lifecycle.subscribe(self.on_lifecycle)
 
     async def open(self, list_id: str) -> Room:
         """The list's room, created on first visit (loaded under the write lock, so no change slips past)."""
@@ -152,6 +188,7 @@ class Rooms:
             room = Room(list_id, snapshot, burst_window=self.burst_window, presence_interval=self.presence_interval)
             self.rooms[list_id] = room
             future.set_result(room)
+            self.opened.emit(room)
             return room
         except BaseException as error:
             future.set_exception(error)
@@ -169,13 +206,49 @@ class Rooms:
             room.close()
             del self.rooms[list_id]
 
-    def _on_changes(self, changes: list[Change]) -> None:
-        if changes and (room := self.rooms.get(changes[0].list_id)):
-            room.publish(changes)
-
-    def _on_lifecycle(self, list_id: str, what: str) -> None:
+    def on_lifecycle(self, list_id: str, what: str) -> None:
+        """A list's fate changed, here or (told through PostgreSQL) in another process."""
         if room := self.rooms.get(list_id):
             room.access_changed.emit(what)
+
+    def catch_up(self, list_id: str, version: int | None = None) -> None:
+        """The list reached `version` (None: unknown, read it): soon, read the changes this room has not seen.
+
+        Several calls before the read become one read; reads run on the event loop, between two deliveries, so
+        nothing this process publishes meanwhile can interleave with them.
+        """
+        room = self.rooms.get(list_id)
+        if room is None or (version is not None and version <= room.version):
+            return
+        due = self._behind.get(list_id)
+        self._behind[list_id] = max(version or 0, due or 0)
+        if due is None:
+            asyncio.get_running_loop().call_soon(self._read_missed, list_id)
+
+    def catch_up_all(self) -> None:
+        """After a time deaf to PostgreSQL (the listener reconnected): every room reads what it missed."""
+        for list_id in list(self.rooms):
+            self.catch_up(list_id)
+
+    def _on_changes(self, changes: list[Change]) -> None:
+        if changes and (room := self.rooms.get(changes[0].list_id)) and not room.publish(changes):
+            self.catch_up(room.list_id, changes[-1].version)  # another process wrote the versions in between
+
+    def _read_missed(self, list_id: str) -> None:
+        told = self._behind.pop(list_id, 0)
+        room = self.rooms.get(list_id)
+        if room is None:
+            return
+        try:
+            target = told or current_version(self.lists.db, list_id)
+            if target is None or target <= room.version:
+                return
+            if not room.publish(changes_after(self.lists.db, list_id, room.version)) or room.version < target:
+                log.info('List %s: versions %d to %d are not in the change log; re-reading the list',
+                         list_id, room.version + 1, target)
+                room.reset(self.lists.snapshot(list_id))
+        except (SQLAlchemyError, NotFound) as error:  # the list went, or the database is away: the next news retries
+            log.warning('Could not read the changes of list %s: %s', list_id, error)
 
 
 def _encode(message: dict[str, Any]) -> str:

@@ -45,6 +45,7 @@ class ListTab:
         client.on_disconnect(self._on_disconnect)
         client.on_delete(self._on_delete)
         room.access_changed.subscribe(self._on_access_changed)
+        room.reloaded.subscribe(self._resync)
 
     @property
     def can_edit(self) -> bool:
@@ -175,6 +176,7 @@ class ListTab:
         self._seen()
         self.room.tabs.discard(self.key)
         self.room.access_changed.unsubscribe(self._on_access_changed)
+        self.room.reloaded.unsubscribe(self._resync)
         self.services.rooms.drop_if_empty(self.room.list_id)
 
     def _seen(self) -> None:

@@ -40,6 +40,8 @@ class Notifications:
         self.db = db
         self.writer = writer
         self._updates: dict[str, Event[int]] = {}
+        self.counts_changed: Event[list[str]] = Event()
+        """After commit: these people's notifications changed (other processes re-count them too)."""
 
     def updates_for(self, user_id: str) -> Event[int]:
         """This person's unread count after each change (their bells subscribe; NiceGUI unsubscribes a deleted page)."""
@@ -111,6 +113,11 @@ class Notifications:
     # --- helpers -------------------------------------------------------------------------------------------------
 
     def _tell(self, user_ids: set[str]) -> None:
+        self.counts_changed.emit(sorted(user_ids))
+        self.refresh(user_ids)
+
+    def refresh(self, user_ids: set[str]) -> None:
+        """Re-count the unread notifications of these people for their bells open in this process."""
         listening = [u for u in user_ids if (event := self._updates.get(u)) is not None and event.callbacks]
         if not listening:
             return
