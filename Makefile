@@ -1,12 +1,12 @@
-# TravelPack: `make run` serves the app, `make test` lints, type-checks and runs every test (SQLite, then PostgreSQL
-# when it answers).
+# TravelPack: `make run` serves the app, `make run-cluster` two processes on PostgreSQL behind a sticky balancer,
+# `make test` lints, type-checks and runs every test (SQLite, then PostgreSQL when it answers).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: run test test-sqlite test-postgres test-browser lint typecheck bench clean
+.PHONY: run run-cluster test test-sqlite test-postgres test-browser lint typecheck bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,6 +16,9 @@ $(STAMP): pyproject.toml
 
 run: $(STAMP)
 	$(BIN)/python main.py
+
+run-cluster: $(STAMP)
+	TRAVELPACK_DATABASE_URL=$${TRAVELPACK_DATABASE_URL:-$(PG_URL)} PYTHON=$(BIN)/python deploy/run-cluster.sh
 
 test: lint typecheck
 	$(BIN)/python -m pytest -q -p no:cacheprovider

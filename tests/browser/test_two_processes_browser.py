@@ -9,19 +9,14 @@ import pytest
 from playwright.async_api import Browser, expect
 
 from tests.support.browser import sign_in
-from tests.support.live import LiveServer, live_server
+from tests.support.live import LiveServer, two_processes
 from tests.support.mailbox import Mailbox
 
 
 @pytest.fixture
 def two_servers(tmp_path: Path, database_url: str, mailbox: Mailbox) -> Iterator[tuple[LiveServer, LiveServer]]:
-    if database_url.startswith('sqlite'):
-        pytest.skip('several processes need PostgreSQL; SQLite is one process')
-    env = {'TRAVELPACK_DATABASE_URL': database_url, 'TRAVELPACK_SECRET_KEY': 'one secret for every process',
-           'TRAVELPACK_SMTP_HOST': '127.0.0.1', 'TRAVELPACK_SMTP_PORT': str(mailbox.port),
-           'TRAVELPACK_SMTP_STARTTLS': 'false'}
-    with live_server(tmp_path / 'one', env=env) as one, live_server(tmp_path / 'two', env=env) as two:
-        yield one, two
+    with two_processes(tmp_path, database_url, smtp_port=mailbox.port) as servers:
+        yield servers
 
 
 async def test_a_browser_signed_in_on_one_process_is_signed_in_on_the_other(

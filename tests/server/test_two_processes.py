@@ -1,0 +1,330 @@
+"""Two real `python main.py` on one PostgreSQL database, seen from outside through API sockets on each.
+
+A change made through either process reaches the sockets of both, once and in list-version order; presence, focus
+and lost access cross between them; the bin is emptied once; a listener connection killed mid-stream heals; and a
+random burst of ops from clients on both processes leaves every client holding what the database holds.
+SQLite is one process: these run on PostgreSQL only.
+"""
+import asyncio
+import random
+import re
+import uuid
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import AsyncExitStack, asynccontextmanager, contextmanager
+from dataclasses import dataclass
+from datetime import timedelta
+
+import httpx
+import pytest
+from sqlalchemy import create_engine, text
+from sqlmodel import Session, col, select
+
+from models import OpRecord, PackingList, utcnow
+from tests.support.live import LiveServer, sibling_database, two_processes
+from tests.support.mailbox import Mailbox
+from tests.support.waiting import eventually
+from tests.support.ws_client import Api, Message, Socket, comparable, http_client, opened, random_op, sign_in
+from travelpack_ui.core.db import Database
+
+DELIVERY_S = 5.0  # generous for a change, presence or a closing to cross over: the targets are 30 ms and 1 s
+BINNED = 7  # lists in the bin for longer than the bin's days when the processes start
+
+
+@dataclass
+class Cluster:
+    one: LiveServer
+    two: LiveServer
+    database_url: str
+
+
+@pytest.fixture(scope='module')
+def cluster(tmp_path_factory: pytest.TempPathFactory, postgres_database: str | None,
+            mailbox: Mailbox) -> Iterator[Cluster]:
+    """Two processes for the whole module, on a database of their own (each test's `database_url` is reset)."""
+    if postgres_database is None:
+        pytest.skip('several processes need PostgreSQL; SQLite is one process')
+    with sibling_database(postgres_database) as url:
+        put_old_lists_in_the_bin(url)
+        with two_processes(tmp_path_factory.mktemp('cluster'), url, smtp_port=mailbox.port) as (one, two):
+            yield Cluster(one, two, url)
+
+
+# --- changes ---------------------------------------------------------------------------------------------------------
+
+
+async def test_a_change_through_either_process_reaches_both_sockets_once_and_in_order(
+        cluster: Cluster, mailbox: Mailbox) -> None:
+    async with clients(cluster) as (http_one, http_two):
+        ana, ben = await people(http_one, mailbox, 'ana', 'ben')
+        plist = await ana.post('/api/packing-lists', {'name': 'Lisbon'})
+        await ana.share(plist['id'], ben, 'editor')
+        ben.http = http_two  # Ana talks to process one, Ben to process two
+        async with opened(cluster.one, plist['id'], ana.token) as on_one, \
+                opened(cluster.two, plist['id'], ben.token) as on_two:
+            for socket in (on_one, on_two):
+                await socket.expect(lambda m: m['type'] == 'snapshot')
+            start = on_one.list['version']
+            await on_one.ops(create('Sunscreen'))  # socket, process one
+            await on_two.ops(create('Hat'))  # socket, process two
+            await ben.post(f'/api/packing-lists/{plist["id"]}/items', {'name': 'Tent'})  # REST, process two
+            await ana.post(f'/api/packing-lists/{plist["id"]}/items', {'name': 'Map'})  # REST, process one
+            final = await ana.get_list(plist['id'])
+            for socket, where in ((on_one, 'one'), (on_two, 'two')):
+                await reaches(socket, final['version'], where)
+                await socket.request({'type': 'ping'}, 'pong')  # a late second copy would have come before this
+                versions = [m['version'] for m in socket.messages if m['type'] == 'change']
+                assert versions == list(range(start + 1, final['version'] + 1)), f'process {where}: once, in order'
+                assert comparable(socket.list) == comparable({**final, 'role': socket.list['role']}), where
+
+
+# --- presence, focus and access --------------------------------------------------------------------------------------
+
+
+async def test_presence_and_focus_show_across_processes(cluster: Cluster, mailbox: Mailbox) -> None:
+    async with clients(cluster) as (http_one, _):
+        ana, ben = await people(http_one, mailbox, 'ana', 'ben')
+        plist = await ana.post('/api/packing-lists', {'name': 'Lisbon'})
+        tent = await ana.post(f'/api/packing-lists/{plist["id"]}/items', {'name': 'Tent'})
+        await ana.share(plist['id'], ben, 'viewer')
+
+        def focus(m: Message) -> dict[str, str | None] | None:
+            return {u['id']: u['item_id'] for u in m['users']} if m['type'] == 'presence' else None
+
+        async with opened(cluster.one, plist['id'], ana.token) as on_one:
+            async with opened(cluster.two, plist['id'], ben.token) as on_two:
+                both = {ana.id: None, ben.id: None}
+                await sees(on_two, lambda m: focus(m) == both, 'Ana (on one) present on two')
+                await sees(on_one, lambda m: focus(m) == both, 'Ben (on two) present on one')
+                await on_one.send({'type': 'focus', 'item_id': tent['id']})
+                await sees(on_two, lambda m: focus(m) == {ana.id: tent['id'], ben.id: None}, "Ana's focus on two")
+                await on_two.send({'type': 'focus', 'item_id': tent['id']})
+                await sees(on_one, lambda m: focus(m) == {ana.id: tent['id'], ben.id: tent['id']},
+                           "Ben's focus on one")
+            await sees(on_one, lambda m: focus(m) == {ana.id: tent['id']}, 'Ben, gone from two, gone on one')
+
+
+async def test_removing_a_member_through_one_process_closes_their_socket_on_the_other_within_a_second(
+        cluster: Cluster, mailbox: Mailbox) -> None:
+    async with clients(cluster) as (http_one, _):
+        ana, ben = await people(http_one, mailbox, 'ana', 'ben')
+        plist = await ana.post('/api/packing-lists', {'name': 'Lisbon'})
+        await ana.share(plist['id'], ben, 'editor')
+        async with opened(cluster.two, plist['id'], ben.token) as on_two:
+            await on_two.expect(lambda m: m['type'] == 'snapshot')
+            response = await http_one.delete(f'/api/packing-lists/{plist["id"]}/collaborators/{ben.id}',
+                                             headers=ana.headers)
+            assert response.status_code == 204
+            assert await closed_within_a_second(on_two) == 4403
+
+
+async def test_deleting_a_list_through_one_process_closes_its_sockets_on_the_other_within_a_second(
+        cluster: Cluster, mailbox: Mailbox) -> None:
+    async with clients(cluster) as (http_one, _):
+        ana, ben = await people(http_one, mailbox, 'ana', 'ben')
+        plist = await ana.post('/api/packing-lists', {'name': 'Lisbon'})
+        await ana.share(plist['id'], ben, 'editor')
+        async with opened(cluster.two, plist['id'], ana.token) as owner, \
+                opened(cluster.two, plist['id'], ben.token) as editor:
+            for socket in (owner, editor):
+                await socket.expect(lambda m: m['type'] == 'snapshot')
+            response = await http_one.delete(f'/api/packing-lists/{plist["id"]}', headers=ana.headers)
+            assert response.status_code == 204
+            assert [await closed_within_a_second(owner), await closed_within_a_second(editor)] == [4403, 4403]
+
+
+# --- work done once --------------------------------------------------------------------------------------------------
+
+
+async def test_the_bin_is_emptied_once_across_processes(cluster: Cluster) -> None:
+    """Both processes try at start; the one that takes the purge's lock deletes, the other finds nothing to do."""
+    def purges() -> list[int]:
+        return [int(n) for server in (cluster.one, cluster.two)
+                for n in re.findall(r'Deleted (\d+) lists that were in the bin', server.log())]
+
+    assert await eventually(purges, timeout=DELIVERY_S) == [BINNED]
+    assert not any('Could not empty the bin' in server.log() for server in (cluster.one, cluster.two))
+    with session_on(cluster.database_url) as session:
+        assert session.exec(select(PackingList).where(col(PackingList.name).startswith('Binned '))).all() == []
+
+
+# --- recovery and convergence ----------------------------------------------------------------------------------------
+
+
+async def test_after_the_listener_connection_is_killed_every_socket_converges_to_the_database(
+        cluster: Cluster, mailbox: Mailbox) -> None:
+    async with clients(cluster) as (http_one, _), AsyncExitStack() as stack:
+        ana, ben = await people(http_one, mailbox, 'ana', 'ben')
+        plist = await ana.post('/api/packing-lists', {'name': 'Lisbon'})
+        await ana.share(plist['id'], ben, 'editor')
+        sockets = [await stack.enter_async_context(opened(server, plist['id'], person.token))
+                   for server in (cluster.one, cluster.two) for person in (ana, ben)]
+        killed: list[int] = []
+
+        async def stream(socket: Socket, who: str) -> None:
+            """Create items and pack the ones made before, one batch at a time."""
+            made: list[str] = []
+            for n in range(24):
+                op = create(f'{who} {n}')
+                batch = [op] + ([pack(made[-2])] if len(made) > 1 else [])
+                ack = await socket.ops(*batch)
+                assert {r['status'] for r in ack['results']} <= {'applied', 'conflict'}, ack
+                made.append(op['id'])
+
+        async def kill_the_listeners() -> None:
+            await sockets[0].expect(lambda _: sum(m['type'] == 'ack' for m in sockets[0].messages) >= 8)
+            killed.append(await asyncio.to_thread(terminate_listeners, cluster.database_url))
+
+        await asyncio.gather(stream(sockets[0], 'ana'), stream(sockets[3], 'ben'), kill_the_listeners())
+        assert killed[0] >= 1, 'no connection named travelpack-listener to kill'
+        final = await ana.get_list(plist['id'])
+        for n, socket in enumerate(sockets):
+            await reaches(socket, final['version'], f'socket {n} on process {"one" if n < 2 else "two"}')
+            assert comparable(socket.list) == comparable({**final, 'role': socket.list['role']})
+
+
+@pytest.mark.parametrize('seed', [7, 2026])
+async def test_random_ops_from_clients_on_both_processes_converge_and_no_acknowledged_op_is_lost(
+        cluster: Cluster, mailbox: Mailbox, seed: int) -> None:
+    rng = random.Random(seed)
+    writers = ('ana', 'ben', 'cy', 'dee')
+    async with clients(cluster) as (http_one, http_two), AsyncExitStack() as stack:
+        team = await people(http_one, mailbox, *writers, 'rest', 'viv')
+        owner, rest, viewer = team[0], team[-2], team[-1]
+        rest.http = http_two
+        plist = await owner.post('/api/packing-lists', {'name': 'Expedition'})
+        list_id = plist['id']
+        for person in team[1:-1]:
+            await owner.share(list_id, person, 'editor')
+        await owner.share(list_id, viewer, 'viewer')
+        servers = (cluster.one, cluster.two)
+        sockets = [await stack.enter_async_context(opened(servers[n % 2], list_id, person.token))
+                   for n, person in enumerate(team[:len(writers)])]
+        watchers = [await stack.enter_async_context(opened(server, list_id, viewer.token)) for server in servers]
+        for socket in (*sockets, *watchers):
+            await socket.expect(lambda m: m['type'] == 'snapshot')
+        known: dict[str, list[str]] = {'item': [], 'bag': [], 'category': []}
+        acked: list[tuple[str, str]] = []  # (user id, op id) of every op answered applied or conflict
+        created: list[str] = []
+
+        def note(person: Api, batch: list[Message], results: list[Message]) -> None:
+            assert len(results) == len(batch)
+            for op, result in zip(batch, results, strict=True):
+                if result['status'] in ('applied', 'conflict'):
+                    acked.append((person.id, op['op_id']))
+                    if op['type'] == 'item.create':
+                        created.append(op['id'])
+
+        async def fire(socket: Socket, person: Api, who: str) -> None:
+            for n in range(10):
+                batch = [random_op(rng, known, who, 10 * n + k) for k in range(rng.randint(1, 4))]
+                note(person, batch, (await socket.ops(*batch))['results'])
+
+        async def fire_rest(person: Api) -> None:
+            for n in range(6):
+                batch = [random_op(rng, known, 'rest', 10 * n + k) for k in range(rng.randint(1, 4))]
+                body = await person.post(f'/api/packing-lists/{list_id}/ops', {'ops': batch}, status=200)
+                note(person, batch, body['results'])
+
+        await asyncio.gather(*(fire(s, p, w) for s, p, w in zip(sockets, team[:len(writers)], writers, strict=True)),
+                             fire_rest(rest))
+
+        final = await owner.get_list(list_id)
+        for n, socket in enumerate((*sockets, *watchers)):
+            await reaches(socket, final['version'], f'client {n}')
+            assert socket.gaps == [], f'client {n}: versions skipped or repeated: {socket.gaps}'
+            assert comparable(socket.list) == comparable({**final, 'role': socket.list['role']}), f'client {n}'
+        with session_on(cluster.database_url) as session:
+            recorded = set(session.exec(select(OpRecord.user_id, OpRecord.op_id)
+                                        .where(col(OpRecord.list_id) == list_id)).all())
+        assert set(acked) <= recorded
+        last_word: dict[str, str] = {}
+        for change in (m for m in watchers[0].messages if m['type'] == 'change'):
+            if change['op'] in ('item.create', 'item.delete', 'item.restore'):
+                last_word[change['entity']['id']] = change['op']
+        live = {item['id'] for item in final['items']}
+        assert created, 'the burst created nothing: the test proves nothing'
+        for item_id in created:
+            assert (item_id in live) == (last_word[item_id] != 'item.delete'), item_id
+
+
+# --- helpers ---------------------------------------------------------------------------------------------------------
+
+
+@asynccontextmanager
+async def clients(cluster: Cluster) -> AsyncIterator[tuple[httpx.AsyncClient, httpx.AsyncClient]]:
+    """HTTP clients straight to process one and process two."""
+    async with http_client(cluster.one) as one, http_client(cluster.two) as two:
+        yield one, two
+
+
+async def people(http: httpx.AsyncClient, mailbox: Mailbox, *names: str) -> list[Api]:
+    """People signed in for one test: addresses of their own, since the module's database outlives the test."""
+    tag = uuid.uuid4().hex[:8]
+    return [await sign_in(http, mailbox, f'{name}.{tag}@example.com') for name in names]
+
+
+def create(name: str) -> Message:
+    return {'op_id': str(uuid.uuid4()), 'type': 'item.create', 'id': str(uuid.uuid4()), 'fields': {'name': name}}
+
+
+def pack(item_id: str) -> Message:
+    return {'op_id': str(uuid.uuid4()), 'type': 'item.update', 'id': item_id, 'fields': {'packed': True}}
+
+
+async def sees(socket: Socket, predicate: Callable[[Message], bool], what: str) -> Message:
+    """The first message that matches, or a failure that says what did not come across."""
+    try:
+        return await socket.expect(predicate, timeout=DELIVERY_S)
+    except TimeoutError:
+        raise AssertionError(f'not seen within {DELIVERY_S} s: {what}') from None
+
+
+async def reaches(socket: Socket, version: int, where: str) -> None:
+    """Wait until the socket's mirror of the list is at `version`, saying where it stopped if it is not."""
+    try:
+        await socket.expect(lambda _: bool(socket.list) and socket.list['version'] >= version, timeout=DELIVERY_S)
+    except TimeoutError:
+        at = socket.list.get('version')
+        raise AssertionError(f'{where}: stopped at version {at} of {version} (a change did not cross over)') from None
+
+
+async def closed_within_a_second(socket: Socket) -> int | None:
+    try:
+        return await socket.close_code(timeout=1.0)
+    except TimeoutError:
+        raise AssertionError('the socket was still open a second after access ended') from None
+
+
+def terminate_listeners(database_url: str) -> int:
+    """Cut every process's listener connection to this database, as a network blip or a PostgreSQL restart would."""
+    engine = create_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            ended = connection.execute(text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE application_name = 'travelpack-listener' AND datname = current_database()")).scalars().all()
+        return sum(ended)
+    finally:
+        engine.dispose()
+
+
+def put_old_lists_in_the_bin(database_url: str) -> None:
+    """Lists the processes must purge as they start (the schema is made here first, as the processes would)."""
+    db = Database(database_url)
+    try:
+        db.migrate()
+        with db.write() as session:
+            for n in range(BINNED):
+                session.add(PackingList(name=f'Binned {n}', deleted_at=utcnow() - timedelta(days=31)))
+    finally:
+        db.dispose()
+
+
+@contextmanager
+def session_on(database_url: str) -> Iterator[Session]:
+    engine = create_engine(database_url)
+    try:
+        with Session(engine) as session:
+            yield session
+    finally:
+        engine.dispose()
