@@ -1,8 +1,9 @@
 """Two real `python main.py` on one PostgreSQL database, seen from outside through API sockets on each.
 
-A change made through either process reaches the sockets of both, once and in list-version order; presence, focus
-and lost access cross between them; the bin is emptied once; a listener connection killed mid-stream heals; and a
-random burst of ops from clients on both processes leaves every client holding what the database holds.
+A change made through either process reaches the sockets of both, once and in list-version order; presence, focus,
+lost access and ended credentials (a revoked token, a deleted account) cross between them; the bin is emptied once;
+a listener connection killed mid-stream heals; and a random burst of ops from clients on both processes leaves every
+client holding what the database holds.
 SQLite is one process: these run on PostgreSQL only.
 """
 import asyncio
@@ -130,6 +131,49 @@ async def test_deleting_a_list_through_one_process_closes_its_sockets_on_the_oth
             response = await http_one.delete(f'/api/packing-lists/{plist["id"]}', headers=ana.headers)
             assert response.status_code == 204
             assert [await closed_within_a_second(owner), await closed_within_a_second(editor)] == [4403, 4403]
+
+
+# --- credentials that end ------------------------------------------------------------------------------------------
+
+
+async def test_a_personal_token_revoked_through_one_process_closes_its_socket_on_the_other_within_a_second(
+        cluster: Cluster, mailbox: Mailbox) -> None:
+    async with clients(cluster) as (http_one, _):
+        [ana] = await people(http_one, mailbox, 'ana')
+        plist = await ana.post('/api/packing-lists', {'name': 'Lisbon'})
+        script = await ana.post('/api/user/tokens', {'name': 'packing script'})
+        other = await ana.post('/api/user/tokens', {'name': 'another script'})
+        async with opened(cluster.two, plist['id'], script['token']) as revoked, \
+                opened(cluster.two, plist['id'], other['token']) as kept:
+            for socket in (revoked, kept):
+                await socket.expect(lambda m: m['type'] == 'snapshot')
+            response = await http_one.delete(f'/api/user/tokens/{script["id"]}', headers=ana.headers)
+            assert response.status_code == 204
+            assert await closed_within_a_second(revoked) == 4401  # it sent nothing: only the news can close it
+            await kept.request({'type': 'ping'}, 'pong')  # her other token still holds
+
+
+async def test_deleting_an_account_through_one_process_closes_its_sockets_on_the_other_within_a_second(
+        cluster: Cluster, mailbox: Mailbox) -> None:
+    async with clients(cluster) as (http_one, _):
+        ana, ben = await people(http_one, mailbox, 'ana', 'ben')
+        anas = await ana.post('/api/packing-lists', {'name': 'Lisbon'})
+        bens = await ben.post('/api/packing-lists', {'name': 'Porto'})
+        await ana.share(anas['id'], ben, 'editor')
+        await ben.share(bens['id'], ana, 'editor')
+        script = await ben.post('/api/user/tokens', {'name': 'packing script'})
+        async with opened(cluster.two, anas['id'], ben.token) as ben_on_anas, \
+                opened(cluster.two, bens['id'], script['token']) as script_on_his, \
+                opened(cluster.two, bens['id'], ana.token) as ana_on_bens, \
+                opened(cluster.two, anas['id'], ana.token) as ana_on_hers:
+            for socket in (ben_on_anas, script_on_his, ana_on_bens, ana_on_hers):
+                await socket.expect(lambda m: m['type'] == 'snapshot')
+            response = await http_one.delete('/api/user/me', headers=ben.headers)
+            assert response.status_code == 204
+            assert [await closed_within_a_second(ben_on_anas), await closed_within_a_second(script_on_his)] \
+                == [4401, 4401], 'his access token and his personal token both ended with his account'
+            assert await closed_within_a_second(ana_on_bens) == 4403  # the list he owned went with him
+            await ana_on_hers.request({'type': 'ping'}, 'pong')  # hers stays
 
 
 # --- work done once --------------------------------------------------------------------------------------------------
