@@ -9,33 +9,32 @@ SQLite is one process: these run on PostgreSQL only.
 import asyncio
 import random
 import re
-import uuid
-from collections.abc import AsyncIterator, Callable, Iterator
-from contextlib import AsyncExitStack, asynccontextmanager, contextmanager
-from dataclasses import dataclass
-from datetime import timedelta
+from collections.abc import Iterator
+from contextlib import AsyncExitStack
 
-import httpx
 import pytest
-from sqlalchemy import create_engine, text
-from sqlmodel import Session, col, select
+from sqlmodel import col, select
 
-from models import OpRecord, PackingList, utcnow
-from tests.support.live import LiveServer, sibling_database, two_processes
+from models import OpRecord, PackingList
+from tests.support.cluster import (
+    BINNED,
+    DELIVERY_S,
+    Cluster,
+    clients,
+    closed_within_a_second,
+    create,
+    pack,
+    people,
+    put_old_lists_in_the_bin,
+    reaches,
+    sees,
+    session_on,
+    terminate_listeners,
+)
+from tests.support.live import sibling_database, two_processes
 from tests.support.mailbox import Mailbox
 from tests.support.waiting import eventually
-from tests.support.ws_client import Api, Message, Socket, comparable, http_client, opened, random_op, sign_in
-from travelpack_ui.core.db import Database
-
-DELIVERY_S = 5.0  # generous for a change, presence or a closing to cross over: the targets are 30 ms and 1 s
-BINNED = 7  # lists in the bin for longer than the bin's days when the processes start
-
-
-@dataclass
-class Cluster:
-    one: LiveServer
-    two: LiveServer
-    database_url: str
+from tests.support.ws_client import Api, Message, Socket, comparable, opened, random_op
 
 
 @pytest.fixture(scope='module')
@@ -292,83 +291,3 @@ async def test_random_ops_from_clients_on_both_processes_converge_and_no_acknowl
 
 
 # --- helpers ---------------------------------------------------------------------------------------------------------
-
-
-@asynccontextmanager
-async def clients(cluster: Cluster) -> AsyncIterator[tuple[httpx.AsyncClient, httpx.AsyncClient]]:
-    """HTTP clients straight to process one and process two."""
-    async with http_client(cluster.one) as one, http_client(cluster.two) as two:
-        yield one, two
-
-
-async def people(http: httpx.AsyncClient, mailbox: Mailbox, *names: str) -> list[Api]:
-    """People signed in for one test: addresses of their own, since the module's database outlives the test."""
-    tag = uuid.uuid4().hex[:8]
-    return [await sign_in(http, mailbox, f'{name}.{tag}@example.com') for name in names]
-
-
-def create(name: str) -> Message:
-    return {'op_id': str(uuid.uuid4()), 'type': 'item.create', 'id': str(uuid.uuid4()), 'fields': {'name': name}}
-
-
-def pack(item_id: str) -> Message:
-    return {'op_id': str(uuid.uuid4()), 'type': 'item.update', 'id': item_id, 'fields': {'packed': True}}
-
-
-async def sees(socket: Socket, predicate: Callable[[Message], bool], what: str) -> Message:
-    """The first message that matches, or a failure that says what did not come across."""
-    try:
-        return await socket.expect(predicate, timeout=DELIVERY_S)
-    except TimeoutError:
-        raise AssertionError(f'not seen within {DELIVERY_S} s: {what}') from None
-
-
-async def reaches(socket: Socket, version: int, where: str) -> None:
-    """Wait until the socket's mirror of the list is at `version`, saying where it stopped if it is not."""
-    try:
-        await socket.expect(lambda _: bool(socket.list) and socket.list['version'] >= version, timeout=DELIVERY_S)
-    except TimeoutError:
-        at = socket.list.get('version')
-        raise AssertionError(f'{where}: stopped at version {at} of {version} (a change did not cross over)') from None
-
-
-async def closed_within_a_second(socket: Socket) -> int | None:
-    try:
-        return await socket.close_code(timeout=1.0)
-    except TimeoutError:
-        raise AssertionError('the socket was still open a second after access ended') from None
-
-
-def terminate_listeners(database_url: str) -> int:
-    """Cut every process's listener connection to this database, as a network blip or a PostgreSQL restart would."""
-    engine = create_engine(database_url)
-    try:
-        with engine.connect() as connection:
-            ended = connection.execute(text(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                "WHERE application_name = 'travelpack-listener' AND datname = current_database()")).scalars().all()
-        return sum(ended)
-    finally:
-        engine.dispose()
-
-
-def put_old_lists_in_the_bin(database_url: str) -> None:
-    """Lists the processes must purge as they start (the schema is made here first, as the processes would)."""
-    db = Database(database_url)
-    try:
-        db.migrate()
-        with db.write() as session:
-            for n in range(BINNED):
-                session.add(PackingList(name=f'Binned {n}', deleted_at=utcnow() - timedelta(days=31)))
-    finally:
-        db.dispose()
-
-
-@contextmanager
-def session_on(database_url: str) -> Iterator[Session]:
-    engine = create_engine(database_url)
-    try:
-        with Session(engine) as session:
-            yield session
-    finally:
-        engine.dispose()
