@@ -132,6 +132,7 @@ def report(load: Load, run: dict[str, Any], dump: str = '') -> str:
                 got[op_id] = got.get(op_id, 0) + 1
     op_list = {op_id: tab['list_id'] for tab in tabs for op_id, _ in tab['arrivals']}
     complete = [lat for op_id, lat in last.items() if got[op_id] == tabs_per_list[op_list[op_id]]]
+    spread = [lat - first[op_id] for op_id, lat in last.items() if got[op_id] == tabs_per_list[op_list[op_id]]]
     missing = len(sends) - len(last)
     partial = len(last) - len(complete)
     dropped = sum(tab['dropped'] for tab in tabs)
@@ -148,6 +149,7 @@ def report(load: Load, run: dict[str, Any], dump: str = '') -> str:
         f'  every tab  {summary_ms(each)}  ({len(each)} deliveries)',
         f'  first tab  {summary_ms(list(first.values()))}  (per change: op event → commit → first delivery)',
         f'  all tabs   {summary_ms(complete)}  (per change, until the last tab of its list had it)',
+        f'  spread     {summary_ms(spread)}  (per change, first tab → last tab: the fan-out without the op path)',
         f'  server     CPU {run["cpu"] * 100:.0f} % ({per_delivery:.0f} µs per delivery), of which the event loop '
         f'{run["loop_cpu"] * 100:.0f} % ({loop_per_delivery:.0f} µs; {loop_per_push:.0f} µs per message received)',
         f'  clients    CPU {run["clients_cpu"] * 100:.0f} % (the load client processes; 100 % = one core)',
