@@ -18,12 +18,14 @@ from travelpack_ui.api.notify import notify_router
 from travelpack_ui.api.sharing import sharing_router
 from travelpack_ui.api.ws import ws_router
 from travelpack_ui.auth.browser import install_browser_sessions
+from travelpack_ui.core import engineio_poll
 from travelpack_ui.core.logs import configure_logging
 from travelpack_ui.core.service_worker import install_service_worker
 from travelpack_ui.core.settings import Settings
 from travelpack_ui.core.single_process import hold_sqlite_lock
 from travelpack_ui.core.socket_guard import SocketGuard
 from travelpack_ui.core.web import include_routers, install_web
+from travelpack_ui.core.websocket_impl import use_websockets_sansio
 from travelpack_ui.services import build_services
 
 configure_logging()
@@ -58,9 +60,13 @@ for page in (pages.signin, pages.home, pages.export, pages.profile, pages.list_p
              unsubscribe):
     page.register(services)
 
+engineio_poll.install()  # no task per message per tab in engine.io's writer (upstream gap on Python 3.11)
+app.on_startup(use_websockets_sansio)  # before the server binds: every socket gets the cheaper framing
 ui.run(host=settings.host, port=settings.port, title='TravelPack', storage_secret=settings.secret(),
        session_middleware_kwargs={'https_only': settings.secure_cookies, 'same_site': 'lax'},
        reconnect_timeout=settings.reconnect_timeout_s, fastapi_docs=True, show=False, reload=False,
        uvicorn_logging_level='info', favicon='🧳',
+       # as Socket.IO on Node: no per-message deflate; zlib per frame per tab cost more than the frames themselves
+       ws_per_message_deflate=False,
        # the protocol's own pings: an API socket that stops answering leaves presence within 2 heartbeats
        ws_ping_interval=settings.heartbeat_s, ws_ping_timeout=settings.heartbeat_s)

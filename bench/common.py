@@ -73,14 +73,24 @@ class Server:
 
     def cpu_s(self) -> float:
         """User + system CPU seconds the server has used so far."""
-        stat = Path(f'/proc/{self.process.pid}/stat').read_text()
-        fields = stat[stat.rindex(')') + 2:].split()
-        return (int(fields[11]) + int(fields[12])) / CLK_TCK
+        return cpu_s(self.process.pid)
+
+    def loop_cpu_s(self) -> float:
+        """The same for the main thread alone: the event loop, where the fan-out runs (the op path's writes run
+        in a worker thread)."""
+        return cpu_s(self.process.pid, self.process.pid)
 
     def errors(self) -> list[str]:
         """Log lines that look like server-side trouble (tracebacks, errors)."""
         return [line for line in self.log().splitlines()
                 if 'Traceback' in line or ' ERROR ' in line or 'Exception' in line]
+
+
+def cpu_s(pid: int, thread: int | None = None) -> float:
+    """User + system CPU seconds process `pid` (or only its `thread`) has used so far, not its children's."""
+    stat = Path(f'/proc/{pid}/task/{thread}/stat' if thread else f'/proc/{pid}/stat').read_text()
+    fields = stat[stat.rindex(')') + 2:].split()
+    return (int(fields[11]) + int(fields[12])) / CLK_TCK
 
 
 @contextmanager

@@ -15,6 +15,8 @@ import argparse
 import asyncio
 import json
 import multiprocessing
+import shutil
+import subprocess
 import sys
 import time
 from dataclasses import dataclass
@@ -26,6 +28,7 @@ from bench.common import (
     Server,
     add_members,
     command_line,
+    cpu_s,
     create_list,
     server,
     sign_in_many,
@@ -46,8 +49,10 @@ class Load:
     seconds: float
 
 
-def run_load(srv: Server, load: Load, procs: int) -> dict[str, Any]:
-    """Spread the tabs over `procs` client processes, run the load, gather latencies, CPU, memory, drops."""
+def run_load(srv: Server, load: Load, procs: int, profile: str = '') -> dict[str, Any]:
+    """Spread the tabs over `procs` client processes, run the load, gather latencies, CPU, memory, drops.
+
+    `profile`: record the server with py-spy during the load into this file (collapsed stacks, 100 Hz)."""
     ctx = multiprocessing.get_context('spawn')
     ready, out = ctx.Queue(), ctx.Queue()
     gos = [ctx.Queue() for _ in range(procs)]
@@ -79,12 +84,19 @@ def run_load(srv: Server, load: Load, procs: int) -> dict[str, Any]:
     for go in gos:
         go.put(start)
     time.sleep(max(0.0, start - time.monotonic()))
-    cpu_start, wall_start = srv.cpu_s(), time.monotonic()
+    spy = _profiler(srv, load.seconds, profile) if profile else None
+    clients_start = sum(cpu_s(worker.pid) for worker in workers if worker.pid)
+    cpu_start, loop_start, wall_start = srv.cpu_s(), srv.loop_cpu_s(), time.monotonic()
     rss_peak = rss_connected
     while time.monotonic() < start + load.seconds:
         time.sleep(0.5)
         rss_peak = max(rss_peak, srv.rss_kb())
-    cpu = (srv.cpu_s() - cpu_start) / (time.monotonic() - wall_start)
+    wall = time.monotonic() - wall_start
+    cpu = (srv.cpu_s() - cpu_start) / wall
+    loop_cpu = (srv.loop_cpu_s() - loop_start) / wall
+    clients_cpu = (sum(cpu_s(worker.pid) for worker in workers if worker.pid) - clients_start) / wall
+    if spy is not None:
+        spy.wait(timeout=60)
     results = []
     for _ in workers:
         kind, value = out.get(timeout=600)
@@ -93,8 +105,8 @@ def run_load(srv: Server, load: Load, procs: int) -> dict[str, Any]:
         results.append(value)
     for worker in workers:
         worker.join(timeout=30)
-    return {'results': results, 'cpu': cpu, 'rss_before': rss_before, 'rss_connected': rss_connected,
-            'rss_peak': rss_peak, 'connect_s': max(connect_s)}
+    return {'results': results, 'cpu': cpu, 'loop_cpu': loop_cpu, 'clients_cpu': clients_cpu, 'rss_before': rss_before,
+            'rss_connected': rss_connected, 'rss_peak': rss_peak, 'connect_s': max(connect_s)}
 
 
 def report(load: Load, run: dict[str, Any], dump: str = '') -> str:
@@ -120,21 +132,31 @@ def report(load: Load, run: dict[str, Any], dump: str = '') -> str:
                 got[op_id] = got.get(op_id, 0) + 1
     op_list = {op_id: tab['list_id'] for tab in tabs for op_id, _ in tab['arrivals']}
     complete = [lat for op_id, lat in last.items() if got[op_id] == tabs_per_list[op_list[op_id]]]
+    spread = [lat - first[op_id] for op_id, lat in last.items() if got[op_id] == tabs_per_list[op_list[op_id]]]
     missing = len(sends) - len(last)
     partial = len(last) - len(complete)
     dropped = sum(tab['dropped'] for tab in tabs)
     deltas = sum(tab['deltas'] for tab in tabs) / max(1, len(tabs))
     presence = sum(tab['presence'] for tab in tabs) / max(1, len(tabs))
+    other = sum(tab['other'] for tab in tabs) / max(1, len(tabs))
     per_tab = (run['rss_connected'] - run['rss_before']) / max(1, len(tabs))
     rate = len(sends) / load.seconds
+    pushes = sum(tab['deltas'] + tab['presence'] + tab['other'] for tab in tabs)
+    loop_per_push = run['loop_cpu'] * load.seconds / max(1, pushes) * 1e6
+    per_delivery, loop_per_delivery = (run[key] * load.seconds / max(1, len(each)) * 1e6 for key in ('cpu', 'loop_cpu'))
     return '\n'.join([
         f'{load.title}: {len(tabs)} tabs, {len(sends)} changes in {load.seconds:.0f} s ({rate:.0f}/s)',
         f'  every tab  {summary_ms(each)}  ({len(each)} deliveries)',
         f'  first tab  {summary_ms(list(first.values()))}  (per change: op event → commit → first delivery)',
         f'  all tabs   {summary_ms(complete)}  (per change, until the last tab of its list had it)',
-        f'  server     CPU {run["cpu"] * 100:.0f} %  RSS {run["rss_connected"] / 1024:.0f} MB connected '
+        f'  spread     {summary_ms(spread)}  (per change, first tab → last tab: the fan-out without the op path)',
+        f'  server     CPU {run["cpu"] * 100:.0f} % ({per_delivery:.0f} µs per delivery), of which the event loop '
+        f'{run["loop_cpu"] * 100:.0f} % ({loop_per_delivery:.0f} µs; {loop_per_push:.0f} µs per message received)',
+        f'  clients    CPU {run["clients_cpu"] * 100:.0f} % (the load client processes; 100 % = one core)',
+        f'  memory     RSS {run["rss_connected"] / 1024:.0f} MB connected '
         f'({per_tab:.0f} KB per tab), peak {run["rss_peak"] / 1024:.0f} MB',
-        f'  per tab    {deltas:.0f} delta pushes, {presence:.0f} presence pushes received',
+        f'  per tab    {deltas:.0f} delta pushes, {presence:.0f} presence pushes, {other:.0f} other NiceGUI messages '
+        'received',
         f'  dropped tabs {dropped}   changes undelivered 2 s after the load {missing}, to only some tabs {partial}'
         f'   (connect took {run["connect_s"]:.1f} s)',
     ])
@@ -166,7 +188,8 @@ def scenario_a(args: argparse.Namespace) -> list[str]:
             tabs = asyncio.run(setup(srv, users=1, lists=1, items=100, tabs_per_list=args.a_tabs, shared=False))
             load = Load(f'(a) {rate:g} changes/s', tabs, editors=list(range(5)), changes_per_s=rate, lists=1,
                         focus_every_s=0, seconds=args.seconds)
-            done = [report(load, run_load(srv, load, args.procs), args.dump), *errors_of(srv)]
+            run = run_load(srv, load, args.procs, profile_path(args, f'a{rate:g}'))
+            done = [report(load, run, args.dump), *errors_of(srv)]
         print('\n'.join(done), flush=True)
         lines += done
     return lines
@@ -179,7 +202,8 @@ def scenario_b(args: argparse.Namespace) -> list[str]:
         presence = f'focus every {args.b_focus:g} s' if args.b_focus else 'no focus events'
         load = Load(f'(b) {presence}, {args.b_editors} editors', tabs, editors=list(range(args.b_editors)),
                     changes_per_s=args.b_rate, lists=1, focus_every_s=args.b_focus, seconds=args.seconds)
-        lines = [report(load, run_load(srv, load, args.procs), args.dump), *errors_of(srv)]
+        run = run_load(srv, load, args.procs, profile_path(args, 'b'))
+        lines = [report(load, run, args.dump), *errors_of(srv)]
     print('\n'.join(lines), flush=True)
     return lines
 
@@ -191,9 +215,27 @@ def scenario_c(args: argparse.Namespace) -> list[str]:
                                  tabs_per_list=per_list, shared=False))
         load = Load(f'(c) {args.c_lists} lists', tabs, editors=list(range(0, len(tabs), per_list)),
                     changes_per_s=1.0, lists=args.c_lists, focus_every_s=0, seconds=args.seconds)
-        lines = [report(load, run_load(srv, load, args.procs), args.dump), *errors_of(srv)]
+        run = run_load(srv, load, args.procs, profile_path(args, 'c'))
+        lines = [report(load, run, args.dump), *errors_of(srv)]
     print('\n'.join(lines), flush=True)
     return lines
+
+
+def _profiler(srv: Server, seconds: float, path: str) -> subprocess.Popen:
+    """py-spy sampling the server for the load's length: where its CPU goes, as collapsed stacks."""
+    spy = shutil.which('py-spy')
+    if spy is None:
+        raise SystemExit('--profile needs py-spy on PATH (pip install py-spy)')
+    return subprocess.Popen([spy, 'record', '--pid', str(srv.process.pid), '--duration', str(round(seconds)),
+                             '--rate', '100', '--format', 'raw', '--nonblocking', '--output', path],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def profile_path(args: argparse.Namespace, tag: str) -> str:
+    if not args.profile:
+        return ''
+    Path(args.profile).mkdir(parents=True, exist_ok=True)
+    return str(Path(args.profile) / f'{tag}.txt')
 
 
 def errors_of(srv: Server) -> list[str]:
@@ -217,6 +259,8 @@ def main() -> None:
     parser.add_argument('--c-lists', type=int, default=100)
     parser.add_argument('--c-items', type=int, default=20)
     parser.add_argument('--dump', default='', help='write the raw send and arrival times of the last run here')
+    parser.add_argument('--profile', default='',
+                        help='record the server with py-spy during each load into this folder (<scenario>.txt)')
     parser.add_argument('--quick', action='store_true', help='smaller and shorter: everything in under a minute')
     args = parser.parse_args()
     if args.quick:

@@ -81,6 +81,7 @@ class Tab:
     arrivals: list[tuple[str, float]] = field(default_factory=list)  # (op id, monotonic time)
     deltas: int = 0
     presence: int = 0
+    other: int = 0  # NiceGUI's own messages (element updates, run_method, ...)
     socket_bytes: int = 0
     dropped: bool = False
     sio: Any = None
@@ -98,10 +99,12 @@ class Tab:
                       for item in table['props']['list']['items']}
         self.item_ids = list(self.items)
         # one aiohttp session per socket, as a browser tab has: sharing `http` made aiohttp close idle sockets
-        self.sio = socketio.AsyncClient(reconnection=False)
+        # a browser offers permessage-deflate (Chromium always does): the server then compresses every frame
+        self.sio = socketio.AsyncClient(reconnection=False, websocket_extra_options={'compress': 15})
         self.sio.on('tp_delta', self._on_delta)
         self.sio.on('tp_presence', self._on_presence)
         self.sio.on('disconnect', self._on_disconnect)
+        self.sio.on('*', self._on_other)
         await self.sio.connect(socket_url(base_url, self.client_id), socketio_path=SOCKET_PATH,
                                transports=['websocket'], headers={'Cookie': self.cookie, 'Origin': origin},
                                wait_timeout=30)
@@ -115,6 +118,9 @@ class Tab:
 
     def _on_presence(self, message: dict[str, Any]) -> None:
         self.presence += 1
+
+    def _on_other(self, *_: Any) -> None:
+        self.other += 1
 
     def _on_disconnect(self, *_: Any) -> None:
         self.dropped = True
@@ -218,7 +224,8 @@ async def _run(plan: WorkerPlan, ready: Any, go: Any) -> dict[str, Any]:
         await asyncio.gather(*tasks)
         await asyncio.sleep(max(0.0, end - time.monotonic()) + 2.0)  # let the last deltas arrive
         result = {'sends': sends, 'tabs': [{'list_id': t.list_id, 'arrivals': t.arrivals, 'deltas': t.deltas,
-                                            'presence': t.presence, 'dropped': t.dropped} for t in tabs]}
+                                            'presence': t.presence, 'other': t.other, 'dropped': t.dropped}
+                           for t in tabs]}
         await asyncio.gather(*(tab.close() for tab in tabs), return_exceptions=True)
         return result
 

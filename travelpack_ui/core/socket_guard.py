@@ -61,7 +61,8 @@ class SocketGuard:
             return False
         if sid.startswith(TEST_SOCKET_PREFIX):
             return True
-        return msg['client_id'] in self.sio.rooms(sid)
+        # a look-up in that one room: `sio.rooms(sid)` walks every room of the process (two per open tab) per message
+        return sid in self.sio.manager.rooms.get('/', {}).get(msg['client_id'], ())
 
     def _guarded(self, name: str, handler: Callable[[str, Any], Any]) -> Callable[[str, Any], Any]:
         def guarded(sid: str, msg: Any) -> Any:

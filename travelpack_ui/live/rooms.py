@@ -14,6 +14,7 @@ from typing import Any
 from nicegui import Event, background_tasks, core
 from sqlalchemy.exc import SQLAlchemyError
 
+from travelpack_ui.core.broadcast import emit_to_room
 from travelpack_ui.core.errors import NotFound
 from travelpack_ui.core.writer import Writer
 from travelpack_ui.lists.applier import Change
@@ -136,14 +137,12 @@ class Room:
             self.presence_here.emit(here)
 
     def _fan_out(self, event: str, message: dict[str, Any], texts: Callable[[], list[str]], name: str) -> None:
-        """One socket.io emit for every tab; the same content as text, encoded once, to each API socket."""
+        """One socket.io message for every tab, queued in place; the same content as text, encoded once, to each
+        API socket, all in one task (a task per socket and text cost more than the sends)."""
         if self.tabs:
-            background_tasks.create(core.sio.emit(event, message, room=self.channel), name=name)
+            emit_to_room(core.sio, event, message, self.channel)
         if self.sockets:
-            encoded = texts()
-            for send in list(self.sockets.values()):
-                for text in encoded:
-                    background_tasks.create(send(text), name=f'{name} socket send')
+            background_tasks.create(_deliver(list(self.sockets.values()), texts()), name=f'{name} socket send')
 
     @property
     def is_empty(self) -> bool:
@@ -249,6 +248,16 @@ class Rooms:
                 room.reset(self.lists.snapshot(list_id))
         except (SQLAlchemyError, NotFound) as error:  # the list went, or the database is away: the next news retries
             log.warning('Could not read the changes of list %s: %s', list_id, error)
+
+
+async def _deliver(senders: list[SocketSender], texts: list[str]) -> None:
+    """Hand each text to each API socket in order; one socket's failure does not starve the others."""
+    for send in senders:
+        for text in texts:
+            try:
+                await send(text)
+            except Exception:  # a bug in one socket's sender: the other sockets still get the change
+                log.exception('Could not deliver a room message to an API socket')
 
 
 def _encode(message: dict[str, Any]) -> str:
