@@ -27,6 +27,7 @@ from tests.support.live import LiveServer, live_server
 from tests.support.mailbox import Mailbox
 
 CASES_PER_OPERATION = 4
+REQUEST_TIMEOUT_S = 60  # schemathesis waits 10 s by default; a loaded CI machine may take longer
 # the account must outlive the run; deleting it is tested in tests/api/test_api_auth.py
 SKIPPED = {('DELETE', '/api/user/me')}
 # a token's validity is no schema's business: a made-up one is refused (400 tampered, as API.md says)
@@ -113,7 +114,7 @@ def test_the_api_does_what_its_document_says(running: LiveServer, session: dict[
                 cases += 1
                 grounded(case, session['list_id'])
                 excluded = [checks.positive_data_acceptance] if (case.method, case.path) in TOKEN_TAKING else []
-                case.call_and_validate(headers=auth, excluded_checks=excluded)
+                case.call_and_validate(headers=auth, excluded_checks=excluded, timeout=REQUEST_TIMEOUT_S)
             try:
                 check()
             except (Exception, BaseExceptionGroup) as failure:  # every operation's failures are reported together
