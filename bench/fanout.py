@@ -49,10 +49,14 @@ class Load:
     seconds: float
 
 
-def run_load(srv: Server, load: Load, procs: int, profile: str = '') -> dict[str, Any]:
+def run_load(srv: Server, load: Load, procs: int, profile: str = '', others: tuple[Server, ...] = ()
+             ) -> dict[str, Any]:
     """Spread the tabs over `procs` client processes, run the load, gather latencies, CPU, memory, drops.
 
-    `profile`: record the server with py-spy during the load into this file (collapsed stacks, 100 Hz)."""
+    `profile`: record the server with py-spy during the load into this file (collapsed stacks, 100 Hz).
+    `others`: more servers (processes on one database); client process p talks to server p % (1 + len(others)),
+    and each result says which (`server`). CPU figures are the servers' sum."""
+    servers = (srv, *others)
     ctx = multiprocessing.get_context('spawn')
     ready, out = ctx.Queue(), ctx.Queue()
     gos = [ctx.Queue() for _ in range(procs)]
@@ -62,7 +66,8 @@ def run_load(srv: Server, load: Load, procs: int, profile: str = '') -> dict[str
     plans = []
     for p in range(procs):
         mine = list(range(p, len(load.tabs), procs))
-        plans.append(WorkerPlan(base_url=srv.url, origin=srv.origin, tabs=[load.tabs[i] for i in mine],
+        target = servers[p % len(servers)]
+        plans.append(WorkerPlan(base_url=target.url, origin=target.origin, tabs=[load.tabs[i] for i in mine],
                                 editors=[k for k, i in enumerate(mine) if i in share],
                                 editor_shares=[share[i] for i in mine if i in share], editor_count=per_list,
                                 edits_per_s=per_editor, focus_every_s=load.focus_every_s, seconds=load.seconds,
@@ -86,14 +91,14 @@ def run_load(srv: Server, load: Load, procs: int, profile: str = '') -> dict[str
     time.sleep(max(0.0, start - time.monotonic()))
     spy = _profiler(srv, load.seconds, profile) if profile else None
     clients_start = sum(cpu_s(worker.pid) for worker in workers if worker.pid)
-    cpu_start, loop_start, wall_start = srv.cpu_s(), srv.loop_cpu_s(), time.monotonic()
+    cpu_start, loop_start, wall_start = _cpu(servers), _loop_cpu(servers), time.monotonic()
     rss_peak = rss_connected
     while time.monotonic() < start + load.seconds:
         time.sleep(0.5)
         rss_peak = max(rss_peak, srv.rss_kb())
     wall = time.monotonic() - wall_start
-    cpu = (srv.cpu_s() - cpu_start) / wall
-    loop_cpu = (srv.loop_cpu_s() - loop_start) / wall
+    cpu = (_cpu(servers) - cpu_start) / wall
+    loop_cpu = (_loop_cpu(servers) - loop_start) / wall
     clients_cpu = (sum(cpu_s(worker.pid) for worker in workers if worker.pid) - clients_start) / wall
     if spy is not None:
         spy.wait(timeout=60)
@@ -102,11 +107,20 @@ def run_load(srv: Server, load: Load, procs: int, profile: str = '') -> dict[str
         kind, value = out.get(timeout=600)
         if kind == 'error':
             raise RuntimeError(value)
+        value['server'] = (value['seed'] - 1) % len(servers)  # the worker of seed p + 1 talked to server p % n
         results.append(value)
     for worker in workers:
         worker.join(timeout=30)
     return {'results': results, 'cpu': cpu, 'loop_cpu': loop_cpu, 'clients_cpu': clients_cpu, 'rss_before': rss_before,
             'rss_connected': rss_connected, 'rss_peak': rss_peak, 'connect_s': max(connect_s)}
+
+
+def _cpu(servers: tuple[Server, ...]) -> float:
+    return sum(each.cpu_s() for each in servers)
+
+
+def _loop_cpu(servers: tuple[Server, ...]) -> float:
+    return sum(each.loop_cpu_s() for each in servers)
 
 
 def report(load: Load, run: dict[str, Any], dump: str = '') -> str:

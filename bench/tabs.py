@@ -223,9 +223,9 @@ async def _run(plan: WorkerPlan, ready: Any, go: Any) -> dict[str, Any]:
         await asyncio.sleep(max(0.0, start - time.monotonic()))
         await asyncio.gather(*tasks)
         await asyncio.sleep(max(0.0, end - time.monotonic()) + 2.0)  # let the last deltas arrive
-        result = {'sends': sends, 'tabs': [{'list_id': t.list_id, 'arrivals': t.arrivals, 'deltas': t.deltas,
-                                            'presence': t.presence, 'other': t.other, 'dropped': t.dropped}
-                           for t in tabs]}
+        records = [{'list_id': t.list_id, 'arrivals': t.arrivals, 'deltas': t.deltas, 'presence': t.presence,
+                    'other': t.other, 'dropped': t.dropped} for t in tabs]
+        result = {'seed': plan.seed, 'sends': sends, 'tabs': records}
         await asyncio.gather(*(tab.close() for tab in tabs), return_exceptions=True)
         return result
 
