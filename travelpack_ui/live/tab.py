@@ -12,7 +12,7 @@ from nicegui import Client, background_tasks, core, ui
 
 from models import Action, Op, OpResult, User, can, inverse, new_id, parse_ops
 from travelpack_ui.components.item_table import ItemTable
-from travelpack_ui.core.errors import DomainError
+from travelpack_ui.core.errors import DomainError, Forbidden, NotFound
 from travelpack_ui.lists.applier import actor_of
 from travelpack_ui.live.rooms import Room
 from travelpack_ui.services import Services
@@ -79,23 +79,33 @@ class ListTab:
             self.draining = False
 
     async def _send_ops(self, ops: list[Op]) -> list[dict[str, Any]]:
-        self.role = self.services.lists.role_of(self.room.list_id, self.user.id)
+        # the op path authorizes every write itself; the role kept here (fresh after every access change, in any
+        # process) only spares a read per click, and is re-read before anything is refused on its word
+        if self.role is None or not can(self.role, Action.edit_items):
+            self.role = self.services.lists.role_of(self.room.list_id, self.user.id)
         if self.role is None:
-            self._end('You no longer have access to this list.')
-            results = [OpResult.rejected(op.op_id, 'not_found', 'You no longer have access to this list.').wire()
-                       for op in ops]
-        elif not can(self.role, Action.edit_items):
-            results = [OpResult.rejected(op.op_id, 'forbidden', 'Viewers cannot change this list.').wire()
-                       for op in ops]
-        else:
-            # a replayed outbox (hundreds of ops) is written in short slices, acked as each commits: other tabs'
-            # changes slip in between instead of waiting for the whole replay
-            try:
-                batch = await self.services.ops.apply(self.room.list_id, ops, user=self.user,
-                                                      on_slice=lambda done: self.table.ack([r.wire() for r in done]))
-                return [r.wire() for r in batch.results]
-            except DomainError as error:
-                results = [OpResult.rejected(op.op_id, error.code, error.detail).wire() for op in ops]
+            return self._refuse(ops, NotFound('You no longer have access to this list.', code='not_found'))
+        if not can(self.role, Action.edit_items):
+            return self._refuse(ops, Forbidden('Viewers cannot change this list.', code='forbidden'))
+        # a replayed outbox (hundreds of ops) is written in short slices, acked as each commits: other tabs'
+        # changes slip in between instead of waiting for the whole replay
+        try:
+            batch = await self.services.ops.apply(self.room.list_id, ops, user=self.user,
+                                                  on_slice=lambda done: self.table.ack([r.wire() for r in done]))
+        except NotFound:
+            self.role = None
+            return self._refuse(ops, NotFound('You no longer have access to this list.', code='not_found'))
+        except Forbidden:
+            self.role = self.services.lists.role_of(self.room.list_id, self.user.id)
+            return self._refuse(ops, Forbidden('Viewers cannot change this list.', code='forbidden'))
+        except DomainError as error:
+            return self._refuse(ops, error)
+        return [r.wire() for r in batch.results]
+
+    def _refuse(self, ops: list[Op], reason: DomainError) -> list[dict[str, Any]]:
+        if isinstance(reason, NotFound):
+            self._end(reason.detail)
+        results = [OpResult.rejected(op.op_id, reason.code, reason.detail).wire() for op in ops]
         self.table.ack(results)
         return results
 
