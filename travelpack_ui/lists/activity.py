@@ -7,6 +7,7 @@ really changed, so its sentence names them all ("Ana set Sunscreen to 3 and move
 everything back (pack, then unpack) changed nothing, and its row is deleted: the entry pushed then says `removed`,
 and open feeds drop the line.
 """
+from collections.abc import Callable
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -29,8 +30,10 @@ class ActivityLog:
     answers None for them, and `entry(row)` makes their feed entry afterwards.
     """
 
-    def __init__(self, session: Session, plist: PackingList, user: User) -> None:
+    def __init__(self, session: Session, plist: PackingList, user: User, *,
+                 lookup: Callable[[type[Audited], str], Audited | None]) -> None:
         self.session = session
+        self.lookup = lookup
         self.plist = plist
         self.user = user
         self.last: Activity | object | None = UNKNOWN
@@ -39,7 +42,7 @@ class ActivityLog:
                ) -> tuple[Activity, dict[str, Any] | None]:
         """Add (or collapse into the last) activity row: the row, and the feed entry to push if it is known yet
         (marked `collapsed` if it merged and `removed` if the merge left nothing changed: the row is gone)."""
-        context = _context(self.session, entity, after)
+        context = _context(self.lookup, entity, after)
         before, after = _jsonable(before), _jsonable(after)
         last = self._last()
         now = utcnow()
@@ -83,7 +86,8 @@ class ActivityLog:
         return self.last  # type: ignore[return-value]
 
 
-def _context(session: Session, entity: Audited, after: dict[str, Any]) -> dict[str, Any]:
+def _context(lookup: Callable[[type[Audited], str], Audited | None], entity: Audited, after: dict[str, Any]
+             ) -> dict[str, Any]:
     """Names an activity sentence needs, as they were at the time."""
     context: dict[str, Any] = {}
     if isinstance(entity, Item):
@@ -91,7 +95,7 @@ def _context(session: Session, entity: Audited, after: dict[str, Any]) -> dict[s
         for name in ('category_id', 'bag_id', 'traveler_id'):
             target = getattr(entity, name)
             if (target and name in after) or (name == 'category_id' and target):
-                found = session.get(ENTITY_TABLES[name.removesuffix('_id')], target)
+                found = lookup(ENTITY_TABLES[name.removesuffix('_id')], target)
                 if found is not None:
                     context[name.removesuffix('_id')] = found.name  # type: ignore[attr-defined]
     return context

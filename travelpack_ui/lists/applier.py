@@ -73,13 +73,14 @@ class OpApplier:
         self.items_max = items_max
         self.actor = actor_of(user)
         self.changes: list[Change] = []
-        self.activity = ActivityLog(session, plist, user)
+        self.activity = ActivityLog(session, plist, user, lookup=self._get)
         self._last_conflicts: list[dict[str, Any]] = []
         self._unflushed: list[tuple[Change, Activity]] = []  # changes whose new activity row has no id yet
         self._names: dict[str, str | None] = {user.id: user.display_name}
         self._live_count: int | None = None
         self._top: dict[type[Audited], float] = {}
         self._free: dict[type[Audited], set[str]] = {}
+        self._held: dict[tuple[type[Audited], str], Audited] = {}
 
     def apply(self, op: Op) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
         try:
@@ -105,6 +106,7 @@ class OpApplier:
                 wanted.setdefault(ENTITY_TABLES[kind], set()).add(op.id)
         for table, ids in wanted.items():
             found = self.session.exec(select(table).where(col(table.id).in_(ids))).all()  # type: ignore[attr-defined]
+            self._held.update(((table, entity.id), entity) for entity in found)  # type: ignore[attr-defined]
             self._free[table] = ids - {entity.id for entity in found}  # type: ignore[attr-defined]
 
     def _apply(self, op: Op) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
@@ -130,7 +132,7 @@ class OpApplier:
             entity_id = str(uuid.UUID(entity_id))
         except ValueError:
             raise Rejected('invalid', 'id: must be a UUID') from None
-        if entity_id not in self._free.get(table, ()) and self.session.get(table, entity_id) is not None:
+        if entity_id not in self._free.get(table, ()) and self._get(table, entity_id) is not None:
             raise Rejected('id_in_use', f'The id {entity_id} is already in use.')
         self._check_room_for_an_item(kind)
         self._check_references(fields)
@@ -207,8 +209,8 @@ class OpApplier:
     # --- helpers -------------------------------------------------------------------------------------------------
 
     def _find(self, kind: str, entity_id: str | None) -> Audited:
-        entity = self.session.get(ENTITY_TABLES[kind], entity_id) if entity_id else None
-        if entity is None or entity.list_id != self.plist.id:
+        entity = self._get(ENTITY_TABLES[kind], entity_id) if entity_id else None
+        if entity is None or entity.list_id != self.plist.id:  # type: ignore[attr-defined]
             raise Rejected('not_found', f'No {kind} with id {entity_id} in this list.')
         return entity
 
@@ -242,9 +244,17 @@ class OpApplier:
                 raise Rejected('invalid', f'{name}: no such {name.removesuffix("_id")} in this list')
 
     def _live(self, table: type[Audited], entity_id: str) -> Audited | None:
-        entity = self.session.get(table, entity_id)
+        entity = self._get(table, entity_id)
         if entity is None or entity.list_id != self.plist.id or entity.deleted_at is not None:  # type: ignore
             return None
+        return entity
+
+    def _get(self, table: type[Audited], entity_id: str) -> Audited | None:
+        """`session.get`, keeping the row referenced: the session holds unchanged rows weakly, and a row nobody
+        holds would be read again by the next op that needs it."""
+        entity = self.session.get(table, entity_id)
+        if entity is not None:
+            self._held[(table, entity_id)] = entity
         return entity
 
     def _live_items(self) -> int:
