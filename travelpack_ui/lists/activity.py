@@ -7,6 +7,7 @@ really changed, so its sentence names them all ("Ana set Sunscreen to 3 and move
 everything back (pack, then unpack) changed nothing, and its row is deleted: the entry pushed then says `removed`,
 and open feeds drop the line.
 """
+from collections.abc import Callable
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -16,45 +17,77 @@ from models.common import aware
 from models.describe import changed_fields
 
 COLLAPSE_SECONDS = 60
+UNKNOWN = object()
+"""`ActivityLog.last` when the list's newest row must be read from the database."""
 
 
-def record_activity(session: Session, plist: PackingList, user: User, op_type: str, entity: Audited, *,
-                    before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
-    """Add (or collapse into the last) activity row; the feed entry to push, marked `collapsed` if it merged and
-    `removed` if the merge left nothing changed (the row is gone)."""
-    context = _context(session, entity, after)
-    before, after = _jsonable(before), _jsonable(after)
-    last = session.exec(select(Activity).where(Activity.list_id == plist.id)
-                        .order_by(col(Activity.id).desc()).limit(1)).first()
-    now = utcnow()
-    if (op_type.endswith('.update') and last is not None and last.op == op_type
-            and last.actor_id == user.id and last.entity_id == entity.id  # type: ignore[attr-defined]
-            and (now - aware(last.at)).total_seconds() < COLLAPSE_SECONDS):
-        merged_before = {**before, **last.before}  # the value before the burst began
-        merged_after = {**last.after, **after}
-        kept = changed_fields(merged_before, merged_after)
-        if not kept:
-            entry = {**activity_entry(last, user), 'collapsed': True, 'removed': True}
-            session.delete(last)
-            session.flush()
-            return entry
-        last.before = {name: merged_before.get(name) for name in kept}
-        last.after = {name: merged_after[name] for name in kept}
-        last.at = now
-        last.context = {**last.context, **context}
-        last.list_version = plist.version
-        session.add(last)
-        session.flush()
-        return {**activity_entry(last, user), 'collapsed': True}
-    activity = Activity(list_id=plist.id, actor_id=user.id, at=now, op=op_type,
-                        entity_id=entity.id, entity_name=getattr(entity, 'name', '') or '',  # type: ignore
-                        before=before, after=after, context=context, list_version=plist.version)
-    session.add(activity)
-    session.flush()
-    return {**activity_entry(activity, user), 'collapsed': False}
+class ActivityLog:
+    """The activity rows of one list within one write transaction (one slice of a batch).
+
+    Only the op path writes activity rows of an existing list, and it holds the list (the writer's lock; on
+    PostgreSQL the list row, locked for update), so the newest row is the one this log wrote last: it is read from
+    the database once per transaction, not once per op. New rows get their id when the caller flushes: `record`
+    answers None for them, and `entry(row)` makes their feed entry afterwards.
+    """
+
+    def __init__(self, session: Session, plist: PackingList, user: User, *,
+                 lookup: Callable[[type[Audited], str], Audited | None]) -> None:
+        self.session = session
+        self.lookup = lookup
+        self.plist = plist
+        self.user = user
+        self.last: Activity | object | None = UNKNOWN
+
+    def record(self, op_type: str, entity: Audited, *, before: dict[str, Any], after: dict[str, Any]
+               ) -> tuple[Activity, dict[str, Any] | None]:
+        """Add (or collapse into the last) activity row: the row, and the feed entry to push if it is known yet
+        (marked `collapsed` if it merged and `removed` if the merge left nothing changed: the row is gone)."""
+        context = _context(self.lookup, entity, after)
+        before, after = _jsonable(before), _jsonable(after)
+        last = self._last()
+        now = utcnow()
+        if (op_type.endswith('.update') and last is not None and last.op == op_type
+                and last.actor_id == self.user.id and last.entity_id == entity.id  # type: ignore[attr-defined]
+                and (now - aware(last.at)).total_seconds() < COLLAPSE_SECONDS):
+            merged_before = {**before, **last.before}  # the value before the burst began
+            merged_after = {**last.after, **after}
+            kept = changed_fields(merged_before, merged_after)
+            if not kept:
+                entry = {**activity_entry(last, self.user), 'collapsed': True, 'removed': True}
+                self.session.delete(last)
+                self.last = UNKNOWN  # the row before it: read again after the flush
+                return last, entry
+            last.before = {name: merged_before.get(name) for name in kept}
+            last.after = {name: merged_after[name] for name in kept}
+            last.at = now
+            last.context = {**last.context, **context}
+            last.list_version = self.plist.version
+            self.session.add(last)
+            return last, {**activity_entry(last, self.user), 'collapsed': True}
+        activity = Activity(list_id=self.plist.id, actor_id=self.user.id, at=now, op=op_type,
+                            entity_id=entity.id, entity_name=getattr(entity, 'name', '') or '',  # type: ignore
+                            before=before, after=after, context=context, list_version=self.plist.version)
+        self.session.add(activity)
+        self.last = activity
+        return activity, None
+
+    def entry(self, row: Activity) -> dict[str, Any]:
+        """The feed entry of a row `record` added, once a flush gave it its id."""
+        return {**activity_entry(row, self.user), 'collapsed': False}
+
+    def forget(self) -> None:
+        """After a rolled-back savepoint: what it wrote is gone, so the newest row is read again."""
+        self.last = UNKNOWN
+
+    def _last(self) -> Activity | None:
+        if self.last is UNKNOWN:
+            self.last = self.session.exec(select(Activity).where(Activity.list_id == self.plist.id)
+                                          .order_by(col(Activity.id).desc()).limit(1)).first()
+        return self.last  # type: ignore[return-value]
 
 
-def _context(session: Session, entity: Audited, after: dict[str, Any]) -> dict[str, Any]:
+def _context(lookup: Callable[[type[Audited], str], Audited | None], entity: Audited, after: dict[str, Any]
+             ) -> dict[str, Any]:
     """Names an activity sentence needs, as they were at the time."""
     context: dict[str, Any] = {}
     if isinstance(entity, Item):
@@ -62,7 +95,7 @@ def _context(session: Session, entity: Audited, after: dict[str, Any]) -> dict[s
         for name in ('category_id', 'bag_id', 'traveler_id'):
             target = getattr(entity, name)
             if (target and name in after) or (name == 'category_id' and target):
-                found = session.get(ENTITY_TABLES[name.removesuffix('_id')], target)
+                found = lookup(ENTITY_TABLES[name.removesuffix('_id')], target)
                 if found is not None:
                     context[name.removesuffix('_id')] = found.name  # type: ignore[attr-defined]
     return context
