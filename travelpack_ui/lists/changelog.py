@@ -2,9 +2,9 @@
 
 The op path logs each change in the transaction that makes it; rooms read the versions they have not seen.
 """
-from dataclasses import asdict
 from datetime import datetime, timedelta
 
+from sqlalchemy import insert
 from sqlmodel import Session, col, delete, select
 
 from models import ListChange, PackingList, utcnow
@@ -16,8 +16,11 @@ KEEP = timedelta(hours=1)
 
 
 def log_changes(session: Session, changes: list[Change]) -> None:
-    for change in changes:
-        session.add(ListChange(list_id=change.list_id, version=change.version, change=asdict(change)))
+    """One Core insert for all of them (no ORM bookkeeping: these rows are never read back in this session)."""
+    if changes:
+        now = utcnow()
+        session.execute(insert(ListChange), [
+            {'list_id': c.list_id, 'version': c.version, 'change': vars(c), 'at': now} for c in changes])
 
 
 def changes_after(db: Database, list_id: str, version: int) -> list[Change]:
