@@ -1,4 +1,6 @@
 """Signing out with changes still queued in this browser asks first; declining keeps the person signed in."""
+import asyncio
+
 from playwright.async_api import Browser
 
 from tests.support.browser import sign_in
@@ -22,10 +24,12 @@ async def test_signing_out_with_queued_changes_asks_first(browser: Browser, serv
 
     await page.get_by_role('button', name='Account', exact=True).click()
     async with page.expect_event('dialog') as asked:
-        await page.get_by_text('Sign out').click()
+        # not awaited here: a click whose handler opens a dialog may only finish once the dialog is answered
+        click = asyncio.ensure_future(page.get_by_text('Sign out').click())
     dialog = await asked.value
     assert dialog.message == QUESTION
     await dialog.dismiss()
+    await click
     await page.get_by_role('button', name='Account', exact=True).click()  # declined: still signed in, on the same page
     assert page.url.endswith('/profile')
 
