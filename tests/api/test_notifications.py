@@ -91,6 +91,8 @@ async def test_newest_first_in_pages_and_all_marked_read_at_once(client, ana) ->
     assert [e['summary'][:6] for e in first['items']] == ['1 days', '2 days']
     rest = await inbox(client, ana, limit=2, before=first['items'][-1]['id'])
     assert [e['summary'][:6] for e in rest['items']] == ['3 days'] and rest['items'][0]['kind'] == 'reminder'
+    beyond = await inbox(client, ana, before='8530953089')  # past the id column's range: every entry is before it
+    assert len(beyond['items']) == 3
 
     assert (await client.post(f'{URL}/read', json={'all': True}, headers=ana)).status_code == 204
     assert (await inbox(client, ana))['unread'] == 0

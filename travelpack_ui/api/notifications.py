@@ -52,8 +52,9 @@ def notifications_router(services: Services) -> APIRouter:
                          before: Annotated[str | None, Query(pattern=ENTRY_ID)] = None
                          ) -> dict[str, Any]:
         """Newest first; `unread=true` for unread ones only; pass the last entry's id as `before` for more."""
-        return notifications.page(user.id, unread=unread, limit=limit,
-                                  before=min(int(before), ID_MAX + 1) if before else None)
+        # every entry comes before a number beyond the id column's range (PostgreSQL could not even compare it)
+        cursor = int(before) if before and int(before) <= ID_MAX else None
+        return notifications.page(user.id, unread=unread, limit=limit, before=cursor)
 
     @router.post('/notifications/read', status_code=204, responses=errors(SIGNED_IN, BODY, 503))
     async def mark_read(body: MarkRead, user: CurrentUser) -> Response:
