@@ -8,7 +8,6 @@ middleware). One server serves the whole module, so the run stays bounded: a few
 hundred in all.
 """
 import asyncio
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -18,12 +17,10 @@ import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis import GenerationMode, checks
 from schemathesis.core.result import Err
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from tests.conftest import POSTGRES_URL
 from tests.support.helpers import token_from
-from tests.support.live import LiveServer, live_server
+from tests.support.live import LiveServer, live_server, sibling_database
 from tests.support.mailbox import Mailbox
 
 CASES_PER_OPERATION = 4
@@ -53,16 +50,8 @@ def own_database(sqlite_url: str) -> Iterator[str]:
     if not POSTGRES_URL:
         yield sqlite_url
         return
-    name = f'travelpack_st_{uuid.uuid4().hex[:10]}'
-    admin = create_engine(POSTGRES_URL, isolation_level='AUTOCOMMIT')
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE {name}'))
-    try:
-        yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS {name} WITH (FORCE)'))
-        admin.dispose()
+    with sibling_database(POSTGRES_URL) as url:
+        yield url
 
 
 @pytest.fixture(scope='module')
