@@ -41,13 +41,13 @@ def register(services: Services) -> None:
                               can_edit=can(role, Action.edit_items), units=user.units).classes('w-full')
             tab = ListTab(services, room, user, client, table)
             header.tab = tab
-            room.presence_pushed.subscribe(header.avatars.show)
+            room.people_changed.subscribe(header.avatars.show)
             room.list_updated.subscribe(header.update_name)
             def leave() -> None:
-                room.presence_pushed.unsubscribe(header.avatars.show)
+                room.people_changed.unsubscribe(header.avatars.show)
                 room.list_updated.unsubscribe(header.update_name)
             client.on_delete(leave)
-            header.avatars.show(room.presence.users())
+            header.avatars.show(room.people)  # what the room last pushed: later changes come as people_changed
             end_activity = activity_section(services, room, tab)
             tab.on_end += [leave, header.end, end_activity]  # access ended: the list's content leaves the page
         welcome = welcome_dialog(services, list_id, user)

@@ -104,3 +104,21 @@ async def test_presence_heard_from_another_process_joins_and_expires() -> None:
     room.presence.expire()
     await eventually(lambda: seen[-1] == ['u1'])
     room.close()
+
+
+async def test_avatars_hear_only_when_who_is_here_changes_not_when_focus_moves() -> None:
+    room = empty_room()
+    people: list[list[str]] = []
+    pushes: list[int] = []
+    room.people_changed.subscribe(lambda users: people.append([u['id'] for u in users]))
+    room.presence_pushed.subscribe(lambda users: pushes.append(len(users)))
+    room.presence.arrive('tab-1', ACTOR)
+    await eventually(lambda: people == [['u1']])
+    for item in ('i1', 'i2', 'i3'):
+        room.presence.focus('tab-1', 'u1', item)
+        await asyncio.sleep(0.06)  # past the presence interval: each move is pushed
+    await eventually(lambda: len(pushes) >= 3)
+    assert people == [['u1']]
+    room.presence.arrive('tab-2', {**ACTOR, 'id': 'u2'})
+    await eventually(lambda: people[-1] == ['u1', 'u2'] or people[-1] == ['u2', 'u1'])
+    room.close()

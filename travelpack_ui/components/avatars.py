@@ -7,7 +7,7 @@ SHOWN = 5
 
 
 class avatar_stack(ui.row):
-    """Re-rendered when the room's presence changes; your own tabs count once (the room keys by user)."""
+    """Re-rendered when who is here changes; your own tabs count once (the room keys by user)."""
 
     def __init__(self) -> None:
         super().__init__(wrap=False)
@@ -16,11 +16,10 @@ class avatar_stack(ui.row):
         self.users: list[dict[str, Any]] = []
 
     def show(self, users: list[dict[str, Any]]) -> None:
-        """Rebuild only when who is here changed: focus moves every few seconds and must cost tabs nothing."""
-        people = [{k: u[k] for k in ('id', 'display_name', 'initials', 'color')} for u in users]
-        if people == self.users:
+        """Show these people (the room tells only when who is here changed, not when someone's focus moves)."""
+        if users == self.users:
             return
-        self.users = people
+        self.users = users
         self.clear()
         with self:
             for user in users[:SHOWN]:

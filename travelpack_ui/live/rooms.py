@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 DELTA_EVENT = 'tp_delta'
 PRESENCE_EVENT = 'tp_presence'
 ENTITY_KEYS = ('categories', 'bags', 'travelers', 'items')
+PERSON_KEYS = ('id', 'display_name', 'initials', 'color')
 KEY_OF_KIND = {'item': 'items', 'category': 'categories', 'bag': 'bags', 'traveler': 'travelers'}
 
 SocketSender = Callable[[str], Awaitable[None]]
@@ -54,6 +55,10 @@ class Room:
         """New (or collapsed) activity feed entries, newest last, with their sentences."""
         self.presence_pushed: Event[list[dict[str, Any]]] = Event()
         """Who is here changed (users with their focused item)."""
+        self.people: list[dict[str, Any]] = []
+        self.people_changed: Event[list[dict[str, Any]]] = Event()
+        """Who is here changed, not only where they are: what avatars show (focus moves every few seconds and must
+        cost the tabs nothing)."""
         self.presence_here: Event[list[dict[str, Any]]] = Event()
         """Who is here through this process changed (what other processes are told)."""
         self.announced: list[dict[str, Any]] = []
@@ -131,6 +136,10 @@ class Room:
         message = {'list_id': self.list_id, 'users': users}
         self._fan_out(PRESENCE_EVENT, message, lambda: [_encode({'type': 'presence', 'users': users})], 'presence')
         self.presence_pushed.emit(users)
+        people = [{key: user[key] for key in PERSON_KEYS} for user in users]
+        if people != self.people:
+            self.people = people
+            self.people_changed.emit(people)
         here = self.presence.here()
         if here != self.announced:  # only this process's own visitors go out, so two processes never ping-pong
             self.announced = here

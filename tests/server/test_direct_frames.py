@@ -1,0 +1,67 @@
+"""A room's message reaches a tab written straight on its WebSocket, in order with what its writer sent before.
+
+A real uvicorn serves python-socketio mounted under a session middleware, as NiceGUI mounts it (its own mount class), with the
+WebSocket protocol TravelPack chooses at start-up; a real python-socketio client is the tab. The room message must
+arrive whole, once, after the messages queued before it, and without passing through the socket's queue.
+"""
+import asyncio
+from collections.abc import AsyncIterator
+
+import pytest
+import socketio
+import uvicorn
+from nicegui.nicegui import SocketIoApp
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.routing import Mount
+
+from tests.support.live import free_port
+from tests.support.waiting import eventually
+from travelpack_ui.core import engineio_writer
+from travelpack_ui.core.broadcast import emit_to_room
+from travelpack_ui.core.websocket_impl import FrameWriter
+
+
+@pytest.fixture
+async def served() -> AsyncIterator[tuple[socketio.AsyncServer, str]]:
+    engineio_writer.install()
+    sio = socketio.AsyncServer(async_mode='asgi')
+
+    @sio.event
+    async def connect(sid: str, environ: dict, auth: object) -> None:
+        await sio.enter_room(sid, 'list-1')
+
+    app = Starlette(routes=[Mount('/_nicegui_ws', SocketIoApp(sio, socketio_path='/socket.io'))],
+                    middleware=[Middleware(SessionMiddleware, secret_key='test')])
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, port=port, ws=FrameWriter, log_level='warning', lifespan='off'))
+    serving = asyncio.create_task(server.serve())
+    await eventually(lambda: server.started)
+    yield sio, f'http://127.0.0.1:{port}'
+    server.should_exit = True
+    await serving
+
+
+async def test_a_room_message_is_written_on_the_tab_s_connection_after_what_was_queued(
+        served: tuple[socketio.AsyncServer, str]) -> None:
+    sio, url = served
+    tab = socketio.AsyncClient(reconnection=False)
+    received: list[object] = []
+    tab.on('tp_delta', received.append)
+    await tab.connect(url, socketio_path='/_nicegui_ws/socket.io', transports=['websocket'])
+    try:
+        socket = next(iter(sio.eio.sockets.values()))
+        assert isinstance(socket.connection, FrameWriter)
+        await eventually(lambda: engineio_writer.idle_connection(socket) is not None)
+
+        await sio.emit('tp_delta', {'version': 1}, room='list-1')  # python-socketio's own path: through the queue
+        assert emit_to_room(sio, 'tp_delta', {'version': 2}, 'list-1') == 1  # the writer has not sent 1 yet
+        await eventually(lambda: engineio_writer.idle_connection(socket) is not None)
+        assert emit_to_room(sio, 'tp_delta', {'version': 3}, 'list-1') == 1  # idle: written straight
+        assert socket.queue.empty()
+
+        await eventually(lambda: len(received) == 3)
+        assert received == [{'version': 1}, {'version': 2}, {'version': 3}]
+    finally:
+        await tab.disconnect()
