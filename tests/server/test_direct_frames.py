@@ -1,6 +1,6 @@
 """A room's message reaches a tab written straight on its WebSocket, in order with what its writer sent before.
 
-A real uvicorn serves python-socketio mounted under a session middleware, as NiceGUI mounts it (its own mount class), with the
+A real uvicorn serves python-socketio mounted under a session middleware with NiceGUI's own mount class, with the
 WebSocket protocol TravelPack chooses at start-up; a real python-socketio client is the tab. The room message must
 arrive whole, once, after the messages queued before it, and without passing through the socket's queue.
 """
