@@ -191,6 +191,7 @@ async function main() {
       return;
     }
   }
+  process.exit(0); // stdin closed before the go: the Python process that drove these tabs is gone
 }
 
 main().catch(fail);
