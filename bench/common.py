@@ -107,6 +107,16 @@ def server(env: dict[str, str] | None = None, keep: bool = False) -> Iterator[Se
             print(f'server log kept in {data_dir / "server.log"}')
 
 
+def tree_cpu_s(pid: int) -> float:
+    """`cpu_s` of `pid` and its live descendants: a load process and the node client it drives."""
+    try:
+        children = [int(child) for task in Path(f'/proc/{pid}/task').iterdir()
+                    for child in (task / 'children').read_text().split()]
+        return cpu_s(pid) + sum(tree_cpu_s(child) for child in children)
+    except (FileNotFoundError, ProcessLookupError):  # it ended meanwhile
+        return 0.0
+
+
 # --- users -----------------------------------------------------------------------------------------------------
 
 

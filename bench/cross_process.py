@@ -18,7 +18,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.common import command_line, server, summary_ms
-from bench.fanout import Load, run_load, setup
+from bench.fanout import Load, clients_of, run_load, setup
+from bench.node_client import choose_client
 from tests.support.live import sibling_database
 
 SECRET = 'one secret for every process of the benchmark'
@@ -51,7 +52,7 @@ def report(load: Load, run: dict[str, Any]) -> str:
         f'  once           {len(received)} of {tabs * len(sent)} (tab, change) pairs delivered; '
         f'{twice} twice, {missing} never',
         f'  servers        CPU {run["cpu"] * 100:.0f} % together (100 % = one core); '
-        f'clients {run["clients_cpu"] * 100:.0f} %',
+        f'clients {run["clients_cpu"] * 100:.0f} % ({clients_of(run)})',
     ])
 
 
@@ -64,7 +65,10 @@ def main() -> None:
     parser.add_argument('--editors', type=int, default=10)
     parser.add_argument('--seconds', type=float, default=25)
     parser.add_argument('--procs', type=int, default=2, help='client processes per server process')
+    parser.add_argument('--client', choices=['node', 'python'], default='',
+                        help='what drives the tabs: node (the default once `npm ci` ran in bench/node) or python')
     args = parser.parse_args()
+    args.client = choose_client(args.client)
     with sibling_database(args.database_url) as url:
         env = {'TRAVELPACK_DATABASE_URL': url, 'TRAVELPACK_SECRET_KEY': SECRET}
         with server(env) as one, server(env) as two:
@@ -72,7 +76,7 @@ def main() -> None:
                                      shared=True))
             load = Load(f'{args.rate:g} changes/s, {args.editors} editors', tabs, editors=list(range(args.editors)),
                         changes_per_s=args.rate, lists=1, focus_every_s=0, seconds=args.seconds)
-            run = run_load(one, load, 2 * args.procs, others=(two,))
+            run = run_load(one, load, 2 * args.procs, others=(two,), client=args.client)
             lines = [report(load, run), *[f'  {line}' for srv in (one, two) for line in srv.errors()[:10]]]
     print(f'\n$ {command_line()}\n' + '\n'.join(lines))
 

@@ -28,12 +28,13 @@ from bench.common import (
     Server,
     add_members,
     command_line,
-    cpu_s,
     create_list,
     server,
     sign_in_many,
     summary_ms,
+    tree_cpu_s,
 )
+from bench.node_client import choose_client
 from bench.tabs import WorkerPlan, run_worker
 
 
@@ -49,13 +50,14 @@ class Load:
     seconds: float
 
 
-def run_load(srv: Server, load: Load, procs: int, profile: str = '', others: tuple[Server, ...] = ()
-             ) -> dict[str, Any]:
+def run_load(srv: Server, load: Load, procs: int, profile: str = '', others: tuple[Server, ...] = (),
+             client: str = 'python') -> dict[str, Any]:
     """Spread the tabs over `procs` client processes, run the load, gather latencies, CPU, memory, drops.
 
     `profile`: record the server with py-spy during the load into this file (collapsed stacks, 100 Hz).
     `others`: more servers (processes on one database); client process p talks to server p % (1 + len(others)),
-    and each result says which (`server`). CPU figures are the servers' sum."""
+    and each result says which (`server`). CPU figures are the servers' sum.
+    `client`: 'python' (python-socketio in each load process) or 'node' (bench/node/tabs.mjs beside each)."""
     servers = (srv, *others)
     ctx = multiprocessing.get_context('spawn')
     ready, out = ctx.Queue(), ctx.Queue()
@@ -71,7 +73,7 @@ def run_load(srv: Server, load: Load, procs: int, profile: str = '', others: tup
                                 editors=[k for k, i in enumerate(mine) if i in share],
                                 editor_shares=[share[i] for i in mine if i in share], editor_count=per_list,
                                 edits_per_s=per_editor, focus_every_s=load.focus_every_s, seconds=load.seconds,
-                                seed=p + 1))
+                                seed=p + 1, client=client))
     rss_before = srv.rss_kb()
     workers = [ctx.Process(target=run_worker, args=(plan, ready, go, out)) for plan, go in zip(plans, gos,
                                                                                              strict=True)]
@@ -90,7 +92,7 @@ def run_load(srv: Server, load: Load, procs: int, profile: str = '', others: tup
         go.put(start)
     time.sleep(max(0.0, start - time.monotonic()))
     spy = _profiler(srv, load.seconds, profile) if profile else None
-    clients_start = sum(cpu_s(worker.pid) for worker in workers if worker.pid)
+    clients_start = sum(tree_cpu_s(worker.pid) for worker in workers if worker.pid)
     cpu_start, loop_start, wall_start = _cpu(servers), _loop_cpu(servers), time.monotonic()
     rss_peak = rss_connected
     while time.monotonic() < start + load.seconds:
@@ -99,7 +101,7 @@ def run_load(srv: Server, load: Load, procs: int, profile: str = '', others: tup
     wall = time.monotonic() - wall_start
     cpu = (_cpu(servers) - cpu_start) / wall
     loop_cpu = (_loop_cpu(servers) - loop_start) / wall
-    clients_cpu = (sum(cpu_s(worker.pid) for worker in workers if worker.pid) - clients_start) / wall
+    clients_cpu = (sum(tree_cpu_s(worker.pid) for worker in workers if worker.pid) - clients_start) / wall
     if spy is not None:
         spy.wait(timeout=60)
     results = []
@@ -112,7 +114,15 @@ def run_load(srv: Server, load: Load, procs: int, profile: str = '', others: tup
     for worker in workers:
         worker.join(timeout=30)
     return {'results': results, 'cpu': cpu, 'loop_cpu': loop_cpu, 'clients_cpu': clients_cpu, 'rss_before': rss_before,
-            'rss_connected': rss_connected, 'rss_peak': rss_peak, 'connect_s': max(connect_s)}
+            'rss_connected': rss_connected, 'rss_peak': rss_peak, 'connect_s': max(connect_s), 'client': client,
+            'procs': procs}
+
+
+def clients_of(run: dict[str, Any]) -> str:
+    """Which load client drove the tabs, for the report."""
+    if run['client'] == 'node':
+        return f'{run["procs"]} node load clients (socket.io-client), each with its Python page loader'
+    return f'{run["procs"]} python load clients (python-socketio)'
 
 
 def _cpu(servers: tuple[Server, ...]) -> float:
@@ -166,7 +176,7 @@ def report(load: Load, run: dict[str, Any], dump: str = '') -> str:
         f'  spread     {summary_ms(spread)}  (per change, first tab → last tab: the fan-out without the op path)',
         f'  server     CPU {run["cpu"] * 100:.0f} % ({per_delivery:.0f} µs per delivery), of which the event loop '
         f'{run["loop_cpu"] * 100:.0f} % ({loop_per_delivery:.0f} µs; {loop_per_push:.0f} µs per message received)',
-        f'  clients    CPU {run["clients_cpu"] * 100:.0f} % (the load client processes; 100 % = one core)',
+        f'  clients    CPU {run["clients_cpu"] * 100:.0f} % ({clients_of(run)}; 100 % = one core)',
         f'  memory     RSS {run["rss_connected"] / 1024:.0f} MB connected '
         f'({per_tab:.0f} KB per tab), peak {run["rss_peak"] / 1024:.0f} MB',
         f'  per tab    {deltas:.0f} delta pushes, {presence:.0f} presence pushes, {other:.0f} other NiceGUI messages '
@@ -202,7 +212,7 @@ def scenario_a(args: argparse.Namespace) -> list[str]:
             tabs = asyncio.run(setup(srv, users=1, lists=1, items=100, tabs_per_list=args.a_tabs, shared=False))
             load = Load(f'(a) {rate:g} changes/s', tabs, editors=list(range(5)), changes_per_s=rate, lists=1,
                         focus_every_s=0, seconds=args.seconds)
-            run = run_load(srv, load, args.procs, profile_path(args, f'a{rate:g}'))
+            run = run_load(srv, load, args.procs, profile_path(args, f'a{rate:g}'), client=args.client)
             done = [report(load, run, args.dump), *errors_of(srv)]
         print('\n'.join(done), flush=True)
         lines += done
@@ -216,7 +226,7 @@ def scenario_b(args: argparse.Namespace) -> list[str]:
         presence = f'focus every {args.b_focus:g} s' if args.b_focus else 'no focus events'
         load = Load(f'(b) {presence}, {args.b_editors} editors', tabs, editors=list(range(args.b_editors)),
                     changes_per_s=args.b_rate, lists=1, focus_every_s=args.b_focus, seconds=args.seconds)
-        run = run_load(srv, load, args.procs, profile_path(args, 'b'))
+        run = run_load(srv, load, args.procs, profile_path(args, 'b'), client=args.client)
         lines = [report(load, run, args.dump), *errors_of(srv)]
     print('\n'.join(lines), flush=True)
     return lines
@@ -229,7 +239,7 @@ def scenario_c(args: argparse.Namespace) -> list[str]:
                                  tabs_per_list=per_list, shared=False))
         load = Load(f'(c) {args.c_lists} lists', tabs, editors=list(range(0, len(tabs), per_list)),
                     changes_per_s=1.0, lists=args.c_lists, focus_every_s=0, seconds=args.seconds)
-        run = run_load(srv, load, args.procs, profile_path(args, 'c'))
+        run = run_load(srv, load, args.procs, profile_path(args, 'c'), client=args.client)
         lines = [report(load, run, args.dump), *errors_of(srv)]
     print('\n'.join(lines), flush=True)
     return lines
@@ -276,7 +286,11 @@ def main() -> None:
     parser.add_argument('--profile', default='',
                         help='record the server with py-spy during each load into this folder (<scenario>.txt)')
     parser.add_argument('--quick', action='store_true', help='smaller and shorter: everything in under a minute')
+    parser.add_argument('--client', choices=['node', 'python'], default='',
+                        help='what drives the tabs: node (bench/node/tabs.mjs, the default once `npm ci` ran in '
+                             'bench/node) or python (python-socketio, heavier per message)')
     args = parser.parse_args()
+    args.client = choose_client(args.client)
     if args.quick:
         args.seconds, args.a_rates, args.b_tabs, args.c_tabs, args.c_lists = 5, [20], 100, 200, 20
     lines = []

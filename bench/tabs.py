@@ -87,6 +87,11 @@ class Tab:
     sio: Any = None
 
     async def open(self, http: Any, base_url: str, origin: str) -> None:
+        await self.load_page(http, base_url)
+        await self.connect(base_url, origin)
+
+    async def load_page(self, http: Any, base_url: str) -> None:
+        """GET the page and read what the socket side needs from it: client id, the item table and its items."""
         async with http.get(f'{base_url}/lists/{self.list_id}', headers={'Cookie': self.cookie}) as response:
             html = await response.text()
             assert response.status == 200, f'{response.status} {html[:200]}'
@@ -98,6 +103,8 @@ class Tab:
         self.items = {item['id']: {'packed': item['packed'], 'quantity': item['quantity']}
                       for item in table['props']['list']['items']}
         self.item_ids = list(self.items)
+
+    async def connect(self, base_url: str, origin: str) -> None:
         # one aiohttp session per socket, as a browser tab has: sharing `http` made aiohttp close idle sockets
         # a browser offers permessage-deflate (Chromium always does): the server then compresses every frame
         self.sio = socketio.AsyncClient(reconnection=False, websocket_extra_options={'compress': 15})
@@ -169,6 +176,7 @@ class WorkerPlan:
     seconds: float
     seed: int = 1
     connect_concurrency: int = 20
+    client: str = 'python'  # or 'node': bench/node/tabs.mjs holds the sockets (bench/node_client.py)
 
 
 async def _open_all(plan: WorkerPlan, http: Any) -> list[Tab]:
@@ -236,7 +244,12 @@ def run_worker(plan: WorkerPlan, ready: Any, go: Any, out: Any) -> None:
 
     raise_fd_limit()
     try:
-        out.put(('result', uvloop.run(_run(plan, ready, go))))
+        if plan.client == 'node':
+            from bench.node_client import run_node  # it builds on this module's Tab
+
+            out.put(('result', uvloop.run(run_node(plan, ready, go))))
+        else:
+            out.put(('result', uvloop.run(_run(plan, ready, go))))
     except Exception as error:  # report, do not hang the parent
         ready.put(('error', traceback.format_exc()))
         out.put(('error', repr(error)))
