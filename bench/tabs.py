@@ -106,7 +106,7 @@ class Tab:
 
     async def connect(self, base_url: str, origin: str) -> None:
         # one aiohttp session per socket, as a browser tab has: sharing `http` made aiohttp close idle sockets
-        # a browser offers permessage-deflate (Chromium always does): the server then compresses every frame
+        # a browser offers permessage-deflate (Chromium always does); the server declines it (ws_per_message_deflate)
         self.sio = socketio.AsyncClient(reconnection=False, websocket_extra_options={'compress': 15})
         self.sio.on('tp_delta', self._on_delta)
         self.sio.on('tp_presence', self._on_presence)
