@@ -128,21 +128,30 @@ class OpApplier:
         return entity, conflicts
 
     def preload(self, ops: list[Op]) -> None:
-        """Read the entities these ops name in one query per table, so each op finds them in the session; remember
-        the ids that are free, so a create need not ask."""
+        """Read the entities these ops name (and this applier does not know yet) in one query per table, so each op
+        finds them here; remember the ids that are free, so a create need not ask."""
+        for table, ids in self.wanted(ops).items():
+            free = self._free.get(table, set())
+            ids = {entity_id for entity_id in ids if (table, entity_id) not in self._held and entity_id not in free}
+            if ids:
+                self.adopt(table, ids, self.session.exec(READS[table][0],  # type: ignore[call-overload]
+                                                         params={'ids': list(ids)}).all())
+
+    def adopt(self, table: type[Audited], ids: set[str], found: list[Audited]) -> None:
+        """Take the rows of `table` read for `ids`: the ids not found are free."""
+        for entity in found:
+            self._hold(table, entity)
+        self._free.setdefault(table, set()).update(ids - {entity.id for entity in found})  # type: ignore
+
+    @staticmethod
+    def wanted(ops: list[Op]) -> dict[type[Audited], set[str]]:
+        """The ids of the entities these ops name, per table."""
         wanted: dict[type[Audited], set[str]] = {}
         for op in ops:
             kind = op.type.split('.')[0]
             if kind != 'list' and op.id:
                 wanted.setdefault(ENTITY_TABLES[kind], set()).add(op.id)
-        for table, ids in wanted.items():
-            ids -= {entity_id for held, entity_id in self._held if held is table}
-            if not ids:
-                continue
-            found = self.session.exec(READS[table][0], params={'ids': list(ids)}).all()  # type: ignore[call-overload]
-            for entity in found:
-                self._hold(table, entity)
-            self._free.setdefault(table, set()).update(ids - {entity.id for entity in found})  # type: ignore
+        return wanted
 
     def _apply(self, op: Op) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
         kind, verb = op.type.split('.')

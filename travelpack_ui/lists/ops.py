@@ -20,9 +20,12 @@ from sqlalchemy import bindparam, func, insert
 from sqlmodel import Session, col, select
 
 from models import (
+    ENTITY_TABLES,
     ITEMS_PER_LIST_MAX,
     Action,
     Activity,
+    Category,
+    InList,
     Item,
     ListMember,
     Op,
@@ -50,21 +53,44 @@ _newest = select(func.max(Activity.id)).where(Activity.list_id == bindparam('lis
 _live_items = select(func.count()).select_from(Item).where(
     Item.list_id == bindparam('list_id'), col(Item.deleted_at).is_(None)).scalar_subquery()
 _top_item = select(func.max(Item.position)).where(Item.list_id == bindparam('list_id')).scalar_subquery()
-ACCESS = (select(PackingList, ListMember.role, User, Activity)
-          .join(ListMember, (col(ListMember.list_id) == col(PackingList.id))
-                & (col(ListMember.user_id) == bindparam('user_id')))
-          .join(User, col(User.id) == col(ListMember.user_id))
-          .outerjoin(Activity, col(Activity.id) == _newest)
-          .where(col(PackingList.id) == bindparam('list_id'))
-          .with_for_update(of=PackingList))  # type: ignore[arg-type]
-"""In one query: the list (locked: on PostgreSQL its row only; SQLite has the writer's lock), the user's role on it,
-the user, and the list's newest activity row (what an update may collapse into), which the applier would otherwise
-ask for on its own."""
-ACCESS_ADDING = ACCESS.add_columns(_live_items, _top_item)
-"""... and, for ops that add items, the live item count and the highest item position (each reads the list's items,
-so only when needed)."""
-ADDING = frozenset({'item.create', 'item.restore'})
+
+
+def _access(table: type[InList] | None, adding: bool, single: bool) -> tuple[Any, dict[str, int]]:
+    """In one query: the list (locked: on PostgreSQL its row only; SQLite has the writer's lock), the user's role on
+    it, the user, and what the applier would otherwise ask for one by one: the list's newest activity row (what an
+    update may collapse into); the rows of `table` the first ops name (`ids`: a row per entity found), for items
+    with their category (whose name their activity row keeps); for a single op, the answer it was already given;
+    when they add items, the live item count and the highest item position (each reads the list's items: only
+    when needed). The query, and where each of these is in its rows.
+    """
+    query = (select(PackingList, ListMember.role, User, Activity)
+             .join(ListMember, (col(ListMember.list_id) == col(PackingList.id))
+                   & (col(ListMember.user_id) == bindparam('user_id')))
+             .join(User, col(User.id) == col(ListMember.user_id))
+             .outerjoin(Activity, col(Activity.id) == _newest)
+             .where(col(PackingList.id) == bindparam('list_id'))
+             .with_for_update(of=PackingList))  # type: ignore[arg-type]
+    names = ['list', 'role', 'user', 'newest']
+    if table is not None:
+        query = query.add_columns(table).outerjoin(table, col(table.id).in_(bindparam('ids', expanding=True)))
+        names.append('entity')
+        if table is Item:
+            query = query.add_columns(Category).outerjoin(Category, col(Category.id) == col(Item.category_id))
+            names.append('category')
+    if single:
+        query = query.add_columns(_records.list_id, _records.result).outerjoin(
+            OpRecord, (_records.user_id == bindparam('user_id')) & (_records.op_id == bindparam('op_id')))
+        names += ['answered_in', 'answer']
+    if adding:
+        query = query.add_columns(_live_items, _top_item)
+        names += ['live_items', 'top_item']
+    return query, {name: n for n, name in enumerate(names)}
+
+
 _records = OpRecord.__table__.c  # type: ignore[attr-defined]
+ACCESS = {(table, adding, single): _access(table, adding, single)
+          for table in (None, *ENTITY_TABLES.values()) for adding in (False, True) for single in (False, True)}
+ADDING = frozenset({'item.create', 'item.restore'})
 ANSWERS = select(_records.op_id, _records.list_id, _records.result).where(
     _records.user_id == bindparam('user_id'), _records.op_id.in_(bindparam('op_ids', expanding=True)))
 REMEMBER = insert(OpRecord.__table__)  # type: ignore[arg-type]
@@ -126,11 +152,17 @@ class OpService:
     def _apply_all(self, session: Session, list_id: str, ops: list[Op], user_id: str, batch_id: str
                    ) -> BatchResult:
         adding = any(op.type in ADDING for op in ops[:AHEAD])
-        found = session.exec(ACCESS_ADDING if adding else ACCESS,  # type: ignore[call-overload]
-                             params={'list_id': list_id, 'user_id': user_id}).first()
-        if found is None or found[0].deleted_at is not None:
+        single = len(ops) == 1  # a click: its earlier answer (if resent) is read with the list
+        wanted = OpApplier.wanted(ops[:AHEAD])
+        table, ids = next(iter(wanted.items())) if len(wanted) == 1 else (None, set())
+        query, at = ACCESS[table, adding, single]
+        params = {'list_id': list_id, 'user_id': user_id, 'ids': list(ids), 'op_id': ops[0].op_id}
+        rows = session.exec(query, params=params).all()  # type: ignore[call-overload]
+        if not rows or rows[0][0].deleted_at is not None:
             raise NotFound('No such packing list.', code='not_found')
-        plist, role, user, newest, live_items, top_item = found if adding else (*found, None, None)
+        first = rows[0]
+        plist, role, user, newest = first[:4]
+        live_items, top_item = (first[at['live_items']], first[at['top_item']]) if adding else (None, None)
         if not can(role, Action.edit_items):
             raise Forbidden('Your role on this list is viewer: you can look, not change.', code='forbidden')
         for row in (plist, newest):  # the applier writes these with Core statements
@@ -138,13 +170,20 @@ class OpService:
                 session.expunge(row)
         applier = OpApplier(session, plist, user, items_max=self.items_max, newest=newest, live_items=live_items,
                             top_item=top_item)
+        if table is not None:
+            applier.adopt(table, ids, [row[at['entity']] for row in rows if row[at['entity']] is not None])
+        if table is Item:
+            applier.adopt(Category, set(), [row[at['category']] for row in rows if row[at['category']] is not None])
         deadline = time.monotonic() + SLICE_S
         results: list[OpResult] = []
         records: dict[str, tuple[str, dict[str, Any]]] = {}  # op id: (list id, result), earlier and new
+        if single and first[at['answered_in']] is not None:
+            records[ops[0].op_id] = (first[at['answered_in']], first[at['answer']])
         new: list[dict[str, Any]] = []
         while len(results) < len(ops) and (not results or time.monotonic() < deadline):  # at least one op
             ahead = ops[len(results):len(results) + AHEAD]
-            records.update(self._records(session, user_id, ahead))
+            if not single:
+                records.update(self._records(session, user_id, ahead))
             applier.preload(ahead)
             for op in ahead:
                 result = self._apply_one(applier, op, records, role)
