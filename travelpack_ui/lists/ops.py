@@ -156,7 +156,7 @@ class OpService:
         wanted = OpApplier.wanted(ops[:AHEAD])
         table, ids = next(iter(wanted.items())) if len(wanted) == 1 else (None, set())
         query, at = ACCESS[table, adding, single]
-        params = {'list_id': list_id, 'user_id': user_id, 'ids': list(ids), 'op_id': ops[0].op_id}
+        params = {'list_id': list_id, 'user_id': user_id, 'ids': list(ids), 'op_id': ops[0].op_id if single else None}
         rows = session.exec(query, params=params).all()  # type: ignore[call-overload]
         if not rows or rows[0][0].deleted_at is not None:
             raise NotFound('No such packing list.', code='not_found')
