@@ -39,6 +39,13 @@ async def test_replaying_an_op_changes_nothing(client, ana) -> None:
     assert len(items) == 1
 
 
+async def test_an_empty_batch_changes_nothing(client, ana) -> None:
+    plist = await create_list(client, ana)
+    response = await ops(client, ana, plist['id'])
+    assert response.status_code == 200, response.text
+    assert response.json() == {'results': [], 'version': plist['version']}
+
+
 async def test_op_ids_are_scoped_to_their_user(client, ana, ben) -> None:
     plist = await create_list(client, ana)
     await join(client, ana, plist['id'], ben, 'editor')

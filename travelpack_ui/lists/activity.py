@@ -10,6 +10,7 @@ and open feeds drop the line.
 from collections.abc import Callable
 from typing import Any
 
+from sqlalchemy import Connection, bindparam, delete, insert, update
 from sqlmodel import Session, col, select
 
 from models import ENTITY_TABLES, Activity, Audited, Item, PackingList, User, activity_entry, utcnow
@@ -17,6 +18,12 @@ from models.common import aware
 from models.describe import changed_fields
 
 COLLAPSE_SECONDS = 60
+_rows = Activity.__table__.c  # type: ignore[attr-defined]
+ADD = insert(Activity.__table__)  # type: ignore[arg-type]
+MERGE = update(Activity.__table__).where(_rows.id == bindparam('_id'))  # type: ignore[arg-type]
+REMOVE = delete(Activity.__table__).where(_rows.id == bindparam('_id'))  # type: ignore[arg-type]
+NEW_COLUMNS = tuple(column.key for column in _rows if column.key != 'id')
+NEWEST = select(Activity).where(Activity.list_id == bindparam('list_id')).order_by(col(Activity.id).desc()).limit(1)
 UNKNOWN = object()
 """`ActivityLog.last` when the list's newest row must be read from the database."""
 
@@ -26,22 +33,25 @@ class ActivityLog:
 
     Only the op path writes activity rows of an existing list, and it holds the list (the writer's lock; on
     PostgreSQL the list row, locked for update), so the newest row is the one this log wrote last: it is read from
-    the database once per transaction, not once per op. New rows get their id when the caller flushes: `record`
-    answers None for them, and `entry(row)` makes their feed entry afterwards.
+    the database once per transaction, not once per op. Rows are written at once with Core statements (the row
+    objects stay outside the session); `writes` counts them, so the caller can tell whether an op wrote any.
     """
 
-    def __init__(self, session: Session, plist: PackingList, user: User, *,
-                 lookup: Callable[[type[Audited], str], Audited | None]) -> None:
+    def __init__(self, session: Session, connection: Connection, plist: PackingList, user: User, *,
+                 lookup: Callable[[type[Audited], str], Audited | None], newest: Activity | object | None = UNKNOWN
+                 ) -> None:
         self.session = session
+        self.connection = connection
         self.lookup = lookup
         self.plist = plist
         self.user = user
-        self.last: Activity | object | None = UNKNOWN
+        self.last = newest  # the list's newest row (outside the session), None: it has none, UNKNOWN: not read yet
+        self.writes = 0
 
     def record(self, op_type: str, entity: Audited, *, before: dict[str, Any], after: dict[str, Any]
-               ) -> tuple[Activity, dict[str, Any] | None]:
-        """Add (or collapse into the last) activity row: the row, and the feed entry to push if it is known yet
-        (marked `collapsed` if it merged and `removed` if the merge left nothing changed: the row is gone)."""
+               ) -> dict[str, Any]:
+        """Add (or collapse into the last) activity row; its feed entry to push (marked `collapsed` if it merged
+        and `removed` if the merge left nothing changed: the row is gone)."""
         context = _context(self.lookup, entity, after)
         before, after = _jsonable(before), _jsonable(after)
         last = self._last()
@@ -54,35 +64,33 @@ class ActivityLog:
             kept = changed_fields(merged_before, merged_after)
             if not kept:
                 entry = {**activity_entry(last, self.user), 'collapsed': True, 'removed': True}
-                self.session.delete(last)
-                self.last = UNKNOWN  # the row before it: read again after the flush
-                return last, entry
+                self._write(REMOVE, {'_id': last.id})
+                self.last = UNKNOWN  # the row before it: read again
+                return entry
             last.before = {name: merged_before.get(name) for name in kept}
             last.after = {name: merged_after[name] for name in kept}
             last.at = now
             last.context = {**last.context, **context}
             last.list_version = self.plist.version
-            self.session.add(last)
-            return last, {**activity_entry(last, self.user), 'collapsed': True}
+            self._write(MERGE, {'_id': last.id, 'before': last.before, 'after': last.after, 'at': now,
+                                'context': last.context, 'list_version': last.list_version})
+            return {**activity_entry(last, self.user), 'collapsed': True}
         activity = Activity(list_id=self.plist.id, actor_id=self.user.id, at=now, op=op_type,
                             entity_id=entity.id, entity_name=getattr(entity, 'name', '') or '',  # type: ignore
                             before=before, after=after, context=context, list_version=self.plist.version)
-        self.session.add(activity)
+        activity.id = self._write(ADD, {name: getattr(activity, name) for name in NEW_COLUMNS}).inserted_primary_key[0]
         self.last = activity
-        return activity, None
+        return {**activity_entry(activity, self.user), 'collapsed': False}
 
-    def entry(self, row: Activity) -> dict[str, Any]:
-        """The feed entry of a row `record` added, once a flush gave it its id."""
-        return {**activity_entry(row, self.user), 'collapsed': False}
-
-    def forget(self) -> None:
-        """After a rolled-back savepoint: what it wrote is gone, so the newest row is read again."""
-        self.last = UNKNOWN
+    def _write(self, statement: Any, values: dict[str, Any]) -> Any:
+        self.writes += 1
+        return self.connection.execute(statement, values)
 
     def _last(self) -> Activity | None:
         if self.last is UNKNOWN:
-            self.last = self.session.exec(select(Activity).where(Activity.list_id == self.plist.id)
-                                          .order_by(col(Activity.id).desc()).limit(1)).first()
+            self.last = self.session.exec(NEWEST, params={'list_id': self.plist.id}).first()  # type: ignore
+            if self.last is not None:
+                self.session.expunge(self.last)  # written here with Core, never flushed by the session
         return self.last  # type: ignore[return-value]
 
 

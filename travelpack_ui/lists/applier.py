@@ -1,18 +1,22 @@
 """Applying one op inside an open write transaction: validation, the conflict rule, versions, activity.
 
-`OpApplier.apply` either returns the changes it made or raises `Rejected` (core/errors.py); the caller wraps each
-op in a savepoint, so a rejected op leaves nothing behind and the rest of the batch goes on.
+`OpApplier.apply` either returns the changes it made or raises `Rejected` (core/errors.py). Every check comes
+before the first write, so a rejected op has written nothing and needs no savepoint: the rest of the batch goes on.
+(A write before a `Rejected` would be a bug; `apply` refuses it loudly rather than commit half an op.)
 
 One applier serves one write transaction (a slice of a batch), which holds the list, so it keeps what every op
 would otherwise ask the database for again: the live item count, the highest position per table, people's names,
-which ids the ops name are not taken yet. Each op is flushed once, when it is done; lookups in between run without
-autoflush (what they read was flushed by the ops before, and the op's own writes come after its checks).
+which ids the ops name are not taken yet, and the rows themselves. Those rows live outside the session (expunged
+when read): each op writes what it changed with Core statements built once below (INSERT or a whole-row UPDATE per
+entity, one version UPDATE of the list), never through the ORM's unit of work, whose flush bookkeeping cost
+several times the statements themselves.
 """
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import ValidationError
+from sqlalchemy import Connection, Insert, Update, bindparam, insert, update
 from sqlmodel import Session, col, func, select
 
 from models import (
@@ -33,7 +37,7 @@ from models import (
 )
 from models.lists import Payload
 from travelpack_ui.core.errors import Rejected
-from travelpack_ui.lists.activity import ActivityLog
+from travelpack_ui.lists.activity import UNKNOWN, ActivityLog
 
 
 @dataclass
@@ -59,6 +63,29 @@ class Change:
         return data
 
 
+def _row_statements(table: type[Audited]) -> tuple[Insert, Update, tuple[str, ...]]:
+    """INSERT of a whole row (with the column names it takes), UPDATE of the row `_id` (setting the columns that
+    its parameters name: SQLAlchemy compiles and caches one statement per set of names)."""
+    columns = table.__table__.c  # type: ignore[attr-defined]
+    return (insert(table.__table__), update(table.__table__).where(columns.id == bindparam('_id')),  # type: ignore
+            tuple(column.key for column in columns))
+
+
+def _reads(table: type[Audited]) -> tuple[Any, Any]:
+    """The rows of these ids (`ids`), and the highest position in the list (`list_id`)."""
+    return (select(table).where(col(table.id).in_(bindparam('ids', expanding=True))),  # type: ignore[attr-defined]
+            select(func.max(table.position)).where(table.list_id == bindparam('list_id')))  # type: ignore
+
+
+ROWS = {table: _row_statements(table) for table in (*ENTITY_TABLES.values(), PackingList)}
+READS = {table: _reads(table) for table in ENTITY_TABLES.values()}
+LIVE_ITEMS = select(func.count()).select_from(Item).where(
+    Item.list_id == bindparam('list_id'), Item.deleted_at.is_(None))  # type: ignore[union-attr]
+_lists = PackingList.__table__.c  # type: ignore[attr-defined]
+STAMPED = ('version', 'updated_by', 'updated_at', 'field_versions')
+"""What `_stamp` sets on every row an op changes (besides the fields it names)."""
+
+
 def actor_of(user: User) -> dict[str, Any]:
     return {'id': user.id, 'display_name': user.display_name, 'initials': user.initials, 'color': user.color}
 
@@ -66,48 +93,65 @@ def actor_of(user: User) -> dict[str, Any]:
 class OpApplier:
     """Applies ops to one list within one session; `changes` collects what to publish after commit."""
 
-    def __init__(self, session: Session, plist: PackingList, user: User, *, items_max: int) -> None:
+    def __init__(self, session: Session, plist: PackingList, user: User, *, items_max: int,
+                 newest: Activity | object | None = UNKNOWN, live_items: int | None = None,
+                 top_item: float | None = None) -> None:
+        """`newest` (the list's newest activity row), `live_items` and `top_item` (the highest item position), when
+        the caller read them already."""
         self.session = session
+        self.connection: Connection = session.connection()
         self.plist = plist
         self.user = user
         self.items_max = items_max
         self.actor = actor_of(user)
         self.changes: list[Change] = []
-        self.activity = ActivityLog(session, plist, user, lookup=self._get)
+        self.activity = ActivityLog(session, self.connection, plist, user, lookup=self._get, newest=newest)
         self._last_conflicts: list[dict[str, Any]] = []
-        self._unflushed: list[tuple[Change, Activity]] = []  # changes whose new activity row has no id yet
+        self._touched: dict[int, tuple[Audited, set[str]]] = {}  # what this op changed (by id()), and which columns
+        self._new: set[int] = set()  # ... of which these are new rows
+        self._bumped = False  # ... and whether it bumped the list's version
         self._names: dict[str, str | None] = {user.id: user.display_name}
-        self._live_count: int | None = None
-        self._top: dict[type[Audited], float] = {}
+        self._live_count = live_items
+        self._top: dict[type[Audited], float] = {} if live_items is None else {Item: float(top_item or 0)}
         self._free: dict[type[Audited], set[str]] = {}
         self._held: dict[tuple[type[Audited], str], Audited] = {}
 
     def apply(self, op: Op) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+        writes = self.activity.writes
         try:
-            with self.session.no_autoflush:
-                entity, conflicts = self._apply(op)
+            entity, conflicts = self._apply(op)
         except Rejected:
-            self.activity.forget()
-            self._unflushed.clear()
+            if self.activity.writes != writes or self._bumped:
+                raise RuntimeError(f'{op.type} was rejected after it wrote: it would be half applied') from None
             raise
-        self.session.flush()
-        for change, row in self._unflushed:
-            change.activity = self.activity.entry(row)
-        self._unflushed.clear()
+        self._write()
         return entity, conflicts
 
     def preload(self, ops: list[Op]) -> None:
-        """Read the entities these ops name in one query per table, so each op finds them in the session; remember
-        the ids that are free, so a create need not ask."""
+        """Read the entities these ops name (and this applier does not know yet) in one query per table, so each op
+        finds them here; remember the ids that are free, so a create need not ask."""
+        for table, ids in self.wanted(ops).items():
+            free = self._free.get(table, set())
+            ids = {entity_id for entity_id in ids if (table, entity_id) not in self._held and entity_id not in free}
+            if ids:
+                self.adopt(table, ids, self.session.exec(READS[table][0],  # type: ignore[call-overload]
+                                                         params={'ids': list(ids)}).all())
+
+    def adopt(self, table: type[Audited], ids: set[str], found: list[Audited]) -> None:
+        """Take the rows of `table` read for `ids`: the ids not found are free."""
+        for entity in found:
+            self._hold(table, entity)
+        self._free.setdefault(table, set()).update(ids - {entity.id for entity in found})  # type: ignore
+
+    @staticmethod
+    def wanted(ops: list[Op]) -> dict[type[Audited], set[str]]:
+        """The ids of the entities these ops name, per table."""
         wanted: dict[type[Audited], set[str]] = {}
         for op in ops:
             kind = op.type.split('.')[0]
             if kind != 'list' and op.id:
                 wanted.setdefault(ENTITY_TABLES[kind], set()).add(op.id)
-        for table, ids in wanted.items():
-            found = self.session.exec(select(table).where(col(table.id).in_(ids))).all()  # type: ignore[attr-defined]
-            self._held.update(((table, entity.id), entity) for entity in found)  # type: ignore[attr-defined]
-            self._free[table] = ids - {entity.id for entity in found}  # type: ignore[attr-defined]
+        return wanted
 
     def _apply(self, op: Op) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
         kind, verb = op.type.split('.')
@@ -140,7 +184,8 @@ class OpApplier:
         if not placed:
             fields['position'] = self._next_position(table)
         entity = table(id=entity_id, list_id=self.plist.id, created_by=self.user.id, **fields)
-        self.session.add(entity)
+        self._held[(table, entity_id)] = entity
+        self._new.add(id(entity))
         self._stamp(entity, list(table.EDITABLE), created=True)
         self._record(op, kind, entity, before={}, after=self._values(entity, table.EDITABLE))
         self._free.get(table, set()).discard(entity_id)
@@ -185,7 +230,7 @@ class OpApplier:
             self._unlink_items(f'{kind}_id', entity.id, op.op_id)  # type: ignore[attr-defined]
         entity.deleted_at = utcnow()
         entity.deleted_by = self.user.id
-        self._stamp(entity, [])
+        self._stamp(entity, [], also=('deleted_at', 'deleted_by'))
         self._record(op, kind, entity, before={}, after={})
         self._count_items(kind, -1)
         return entity.public()
@@ -194,14 +239,16 @@ class OpApplier:
         if entity.deleted_at is None:
             return entity.public()
         self._check_room_for_an_item(kind)
+        cleared = []
         if isinstance(entity, Item):
             for name in ('category_id', 'bag_id', 'traveler_id'):
                 target = getattr(entity, name)
                 if target and self._live(ENTITY_TABLES[name.removesuffix('_id')], target) is None:
                     setattr(entity, name, None)  # its category, bag or traveler went meanwhile
+                    cleared.append(name)
         entity.deleted_at = None
         entity.deleted_by = None
-        self._stamp(entity, [])
+        self._stamp(entity, [], also=('deleted_at', 'deleted_by', *cleared))
         self._record(op, kind, entity, before={}, after={})
         self._count_items(kind, +1)
         return entity.public()
@@ -250,18 +297,25 @@ class OpApplier:
         return entity
 
     def _get(self, table: type[Audited], entity_id: str) -> Audited | None:
-        """`session.get`, keeping the row referenced: the session holds unchanged rows weakly, and a row nobody
-        holds would be read again by the next op that needs it."""
-        entity = self.session.get(table, entity_id)
-        if entity is not None:
-            self._held[(table, entity_id)] = entity
+        """A row of this transaction: read once, then held here (outside the session) with this transaction's
+        changes on it."""
+        entity = self._held.get((table, entity_id))
+        if entity is None and entity_id not in self._free.get(table, ()):
+            entity = self.session.get(table, entity_id)
+            if entity is not None:
+                self._hold(table, entity)
         return entity
+
+    def _hold(self, table: type[Audited], entity: Audited) -> Audited:
+        """Take a row just read out of the session: this applier writes it itself (see `_write`)."""
+        held = self._held.setdefault((table, entity.id), entity)  # type: ignore[attr-defined]
+        if entity in self.session:
+            self.session.expunge(entity)
+        return held
 
     def _live_items(self) -> int:
         if self._live_count is None:
-            query = select(func.count()).select_from(Item).where(Item.list_id == self.plist.id,
-                                                                 Item.deleted_at.is_(None))  # type: ignore[union-attr]
-            self._live_count = self.session.exec(query).one()
+            self._live_count = self.connection.execute(LIVE_ITEMS, {'list_id': self.plist.id}).scalar_one()
         return self._live_count
 
     def _count_items(self, kind: str, step: int) -> None:
@@ -270,21 +324,21 @@ class OpApplier:
 
     def _next_position(self, table: type[Audited]) -> float:
         if table not in self._top:
-            query = select(func.max(table.position)).where(table.list_id == self.plist.id)  # type: ignore
-            self._top[table] = float(self.session.exec(query).one() or 0)
+            self._top[table] = float(self.connection.execute(READS[table][1], {'list_id': self.plist.id}).scalar() or 0)
         return self._top[table] + 1.0
 
     def _unlink_items(self, column: str, target_id: str, op_id: str) -> None:
         """Deleting a category, bag or traveler never deletes items: they become uncategorised or unassigned."""
         query = select(Item).where(Item.list_id == self.plist.id, getattr(Item, column) == target_id)
-        for item in self.session.exec(query).all():
+        for item in [self._hold(Item, found) for found in self.session.exec(query).all()]:
             setattr(item, column, None)
             self._stamp(item, [column])
             self.changes.append(Change(self.plist.id, self.plist.version, 'item.update', item.public(), self.actor,
                                        op_id=op_id))
 
-    def _stamp(self, entity: Audited, fields: list[str], *, created: bool = False) -> None:
-        """Bump the list version and mark the entity (and each changed field) with it."""
+    def _stamp(self, entity: Audited, fields: list[str], *, created: bool = False, also: tuple[str, ...] = ()) -> None:
+        """Bump the list version and mark the entity (and each changed field) with it; `_write` writes those fields,
+        the stamp and the columns named in `also`."""
         now = utcnow()
         self.plist.version += 1
         self.plist.updated_at = now
@@ -298,18 +352,33 @@ class OpApplier:
         for name in fields:
             stamps[name] = [self.plist.version, self.user.id, iso(now)]
         entity.field_versions = stamps
-        self.session.add(entity)
-        if entity is not self.plist:
-            self.session.add(self.plist)
+        self._bumped = True
+        self._touched.setdefault(id(entity), (entity, set()))[1].update(fields, also)
+
+    def _write(self) -> None:
+        """Write what this op changed: its rows, then the list's version (one bump per op, whatever it touched)."""
+        if not self._bumped:
+            return
+        self._touched.setdefault(id(self.plist), (self.plist, set()))  # last: one UPDATE of the list per op
+        for key, (entity, names) in self._touched.items():
+            create, change, every = ROWS[type(entity)]
+            if key in self._new:
+                self.connection.execute(create, {name: getattr(entity, name) for name in every})
+            elif entity is self.plist and not names:  # a change inside the list: its version, not field_versions
+                self.connection.execute(change, {'_id': entity.id, 'version': entity.version,
+                                                 'updated_at': entity.updated_at, 'updated_by': entity.updated_by})
+            else:
+                self.connection.execute(change, {'_id': entity.id,  # type: ignore[attr-defined]
+                                                 **{name: getattr(entity, name) for name in (*STAMPED, *names)}})
+        self._touched.clear()
+        self._new.clear()
+        self._bumped = False
 
     def _record(self, op: Op, kind: str, entity: Audited, *, before: dict[str, Any], after: dict[str, Any],
                 conflicts: list[dict[str, Any]] | None = None) -> None:
-        row, entry = self.activity.record(op.type, entity, before=before, after=after)
-        change = Change(self.plist.id, self.plist.version, op.type, entity.public(), self.actor, conflicts or None,
-                        op.op_id, entry)
-        self.changes.append(change)
-        if entry is None:
-            self._unflushed.append((change, row))
+        entry = self.activity.record(op.type, entity, before=before, after=after)
+        self.changes.append(Change(self.plist.id, self.plist.version, op.type, entity.public(), self.actor,
+                                   conflicts or None, op.op_id, entry))
 
     def _conflict_public(self, conflict: dict[str, Any]) -> dict[str, Any]:
         by = self._name(conflict['by'])

@@ -11,6 +11,7 @@ from models import ListChange, PackingList, utcnow
 from travelpack_ui.core.db import Database
 from travelpack_ui.lists.applier import Change
 
+LOG = insert(ListChange.__table__)  # type: ignore[arg-type]
 KEEP = timedelta(hours=1)
 """A room away from the log longer than this (a process paused for hours) re-reads the whole list instead."""
 
@@ -19,7 +20,7 @@ def log_changes(session: Session, changes: list[Change]) -> None:
     """One Core insert for all of them (no ORM bookkeeping: these rows are never read back in this session)."""
     if changes:
         now = utcnow()
-        session.execute(insert(ListChange), [
+        session.connection().execute(LOG, [
             {'list_id': c.list_id, 'version': c.version, 'change': vars(c), 'at': now} for c in changes])
 
 

@@ -1,19 +1,42 @@
 """The one path every change takes: authorize, apply, persist, publish.
 
 A click in a tab, a REST call, a WebSocket message and a replayed offline op all end in `OpService.apply`.
-Writes go through the one `Writer` (core/writer.py) inside one transaction with a savepoint per op, are logged in
+Writes go through the one `Writer` (core/writer.py) inside one transaction per slice of a batch, are logged in
 the same transaction (lists/changelog.py, for rooms of other processes) and announced on `changed` after commit.
+An op checks everything before it writes (lists/applier.py), so a rejected op needs no savepoint to undo it.
+
+This runs on the writer thread and holds the GIL while other tabs wait for their updates: it reads with one query
+per purpose and writes with Core statements built once here and in the applier, not through the ORM's flush.
 """
 import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
+from typing import Any
 
 from nicegui import Event
+from sqlalchemy import bindparam, func, insert
 from sqlmodel import Session, col, select
 
-from models import ITEMS_PER_LIST_MAX, Action, ListMember, Op, OpRecord, OpResult, PackingList, User, can, new_id
+from models import (
+    ENTITY_TABLES,
+    ITEMS_PER_LIST_MAX,
+    Action,
+    Activity,
+    Category,
+    InList,
+    Item,
+    ListMember,
+    Op,
+    OpRecord,
+    OpResult,
+    PackingList,
+    User,
+    can,
+    new_id,
+    utcnow,
+)
 from travelpack_ui.core.db import Database
 from travelpack_ui.core.errors import DomainError, Forbidden, NotFound, Rejected
 from travelpack_ui.core.writer import Writer
@@ -25,6 +48,52 @@ SLICE_S = 0.02
 """How long one write transaction takes ops for: the longest another tab's click waits behind a long batch."""
 AHEAD = 16
 """Ops whose earlier answers (op records) and entities are read in one query each, ahead of applying them."""
+
+_newest = select(func.max(Activity.id)).where(Activity.list_id == bindparam('list_id')).scalar_subquery()
+_live_items = select(func.count()).select_from(Item).where(
+    Item.list_id == bindparam('list_id'), col(Item.deleted_at).is_(None)).scalar_subquery()
+_top_item = select(func.max(Item.position)).where(Item.list_id == bindparam('list_id')).scalar_subquery()
+
+
+def _access(table: type[InList] | None, adding: bool, single: bool) -> tuple[Any, dict[str, int]]:
+    """In one query: the list (locked: on PostgreSQL its row only; SQLite has the writer's lock), the user's role on
+    it, the user, and what the applier would otherwise ask for one by one: the list's newest activity row (what an
+    update may collapse into); the rows of `table` the first ops name (`ids`: a row per entity found), for items
+    with their category (whose name their activity row keeps); for a single op, the answer it was already given;
+    when they add items, the live item count and the highest item position (each reads the list's items: only
+    when needed). The query, and where each of these is in its rows.
+    """
+    query = (select(PackingList, ListMember.role, User, Activity)
+             .join(ListMember, (col(ListMember.list_id) == col(PackingList.id))
+                   & (col(ListMember.user_id) == bindparam('user_id')))
+             .join(User, col(User.id) == col(ListMember.user_id))
+             .outerjoin(Activity, col(Activity.id) == _newest)
+             .where(col(PackingList.id) == bindparam('list_id'))
+             .with_for_update(of=PackingList))  # type: ignore[arg-type]
+    names = ['list', 'role', 'user', 'newest']
+    if table is not None:
+        query = query.add_columns(table).outerjoin(table, col(table.id).in_(bindparam('ids', expanding=True)))
+        names.append('entity')
+        if table is Item:
+            query = query.add_columns(Category).outerjoin(Category, col(Category.id) == col(Item.category_id))
+            names.append('category')
+    if single:
+        query = query.add_columns(_records.list_id, _records.result).outerjoin(
+            OpRecord, (_records.user_id == bindparam('user_id')) & (_records.op_id == bindparam('op_id')))
+        names += ['answered_in', 'answer']
+    if adding:
+        query = query.add_columns(_live_items, _top_item)
+        names += ['live_items', 'top_item']
+    return query, {name: n for n, name in enumerate(names)}
+
+
+_records = OpRecord.__table__.c  # type: ignore[attr-defined]
+ACCESS = {(table, adding, single): _access(table, adding, single)
+          for table in (None, *ENTITY_TABLES.values()) for adding in (False, True) for single in (False, True)}
+ADDING = frozenset({'item.create', 'item.restore'})
+ANSWERS = select(_records.op_id, _records.list_id, _records.result).where(
+    _records.user_id == bindparam('user_id'), _records.op_id.in_(bindparam('op_ids', expanding=True)))
+REMEMBER = insert(OpRecord.__table__)  # type: ignore[arg-type]
 
 
 @dataclass
@@ -82,61 +151,78 @@ class OpService:
 
     def _apply_all(self, session: Session, list_id: str, ops: list[Op], user_id: str, batch_id: str
                    ) -> BatchResult:
-        plist = session.exec(select(PackingList).where(PackingList.id == list_id).with_for_update()).first()
-        member = session.get(ListMember, (list_id, user_id))
-        user = session.get(User, user_id)
-        if plist is None or member is None or user is None or plist.deleted_at is not None:
+        adding = any(op.type in ADDING for op in ops[:AHEAD])
+        single = len(ops) == 1  # a click: its earlier answer (if resent) is read with the list
+        wanted = OpApplier.wanted(ops[:AHEAD])
+        table, ids = next(iter(wanted.items())) if len(wanted) == 1 else (None, set())
+        query, at = ACCESS[table, adding, single]
+        params = {'list_id': list_id, 'user_id': user_id, 'ids': list(ids), 'op_id': ops[0].op_id if single else None}
+        rows = session.exec(query, params=params).all()  # type: ignore[call-overload]
+        if not rows or rows[0][0].deleted_at is not None:
             raise NotFound('No such packing list.', code='not_found')
-        if not can(member.role, Action.edit_items):
+        first = rows[0]
+        plist, role, user, newest = first[:4]
+        live_items, top_item = (first[at['live_items']], first[at['top_item']]) if adding else (None, None)
+        if not can(role, Action.edit_items):
             raise Forbidden('Your role on this list is viewer: you can look, not change.', code='forbidden')
-        applier = OpApplier(session, plist, user, items_max=self.items_max)
+        for row in (plist, newest):  # the applier writes these with Core statements
+            if row is not None:
+                session.expunge(row)
+        applier = OpApplier(session, plist, user, items_max=self.items_max, newest=newest, live_items=live_items,
+                            top_item=top_item)
+        if table is not None:
+            applier.adopt(table, ids, [row[at['entity']] for row in rows if row[at['entity']] is not None])
+        if table is Item:
+            applier.adopt(Category, set(), [row[at['category']] for row in rows if row[at['category']] is not None])
         deadline = time.monotonic() + SLICE_S
         results: list[OpResult] = []
-        records: dict[str, OpRecord] = {}
+        records: dict[str, tuple[str, dict[str, Any]]] = {}  # op id: (list id, result), earlier and new
+        if single and first[at['answered_in']] is not None:
+            records[ops[0].op_id] = (first[at['answered_in']], first[at['answer']])
+        new: list[dict[str, Any]] = []
         while len(results) < len(ops) and (not results or time.monotonic() < deadline):  # at least one op
             ahead = ops[len(results):len(results) + AHEAD]
-            records.update(self._records(session, user_id, ahead))
+            if not single:
+                records.update(self._records(session, user_id, ahead))
             applier.preload(ahead)
             for op in ahead:
-                results.append(self._apply_one(session, applier, op, records, member.role))
+                result = self._apply_one(applier, op, records, role)
+                if op.op_id not in records:
+                    records[op.op_id] = (list_id, result.wire())
+                    new.append({'user_id': user_id, 'op_id': op.op_id, 'list_id': list_id,
+                                'result': records[op.op_id][1]})
+                results.append(result)
                 if time.monotonic() >= deadline:
                     break
-        session.add_all([record for record in records.values() if record not in session])  # one insert for all
+        if new:
+            now = utcnow()
+            session.connection().execute(REMEMBER, [{**record, 'created_at': now} for record in new])
         for change in applier.changes:
             change.batch = batch_id
         log_changes(session, applier.changes)
         return BatchResult(results, plist.version, applier.changes)
 
     @staticmethod
-    def _records(session: Session, user_id: str, ops: list[Op]) -> dict[str, OpRecord]:
+    def _records(session: Session, user_id: str, ops: list[Op]) -> dict[str, tuple[str, dict[str, Any]]]:
         """The answers already given to these op ids (a resent op is answered `duplicate`)."""
-        query = select(OpRecord).where(OpRecord.user_id == user_id, col(OpRecord.op_id).in_({op.op_id for op in ops}))
-        return {record.op_id: record for record in session.exec(query).all()}
+        found = session.connection().execute(ANSWERS, {'user_id': user_id, 'op_ids': list({op.op_id for op in ops})})
+        return {op_id: (list_id, result) for op_id, list_id, result in found}
 
-    def _apply_one(self, session: Session, applier: OpApplier, op: Op, records: dict[str, OpRecord],
-                   role: str) -> OpResult:
+    @staticmethod
+    def _apply_one(applier: OpApplier, op: Op, records: dict[str, tuple[str, dict[str, Any]]], role: str
+                   ) -> OpResult:
         record = records.get(op.op_id)
-        if record is not None and record.list_id != applier.plist.id:
+        if record is not None and record[0] != applier.plist.id:
             # the first answer belongs to another list: repeating it would show that list's entity
             return OpResult.rejected(op.op_id, 'op_id_reused', 'This op_id was already used on another list; '
                                      'give each op a new id.')
         if record is not None:
-            return OpResult(**{**record.result, 'status': 'duplicate', 'op_id': op.op_id})
+            return OpResult(**{**record[1], 'status': 'duplicate', 'op_id': op.op_id})
         if op.type == 'list.update' and not can(role, Action.edit_list):
-            result = OpResult.rejected(op.op_id, 'forbidden', 'Your role may not change this list.')
-        else:
-            savepoint = session.begin_nested()
-            mark = len(applier.changes)
-            try:
-                entity, conflicts = applier.apply(op)
-            except Rejected as rejection:
-                savepoint.rollback()
-                del applier.changes[mark:]
-                result = OpResult.rejected(op.op_id, rejection.code, rejection.detail)
-            else:
-                savepoint.commit()
-                result = OpResult(op_id=op.op_id, status='conflict' if conflicts else 'applied', entity=entity,
-                                  conflicts=conflicts or None)
-        records[op.op_id] = OpRecord(user_id=applier.user.id, op_id=op.op_id, list_id=applier.plist.id,
-                                     result=result.wire())
-        return result
+            return OpResult.rejected(op.op_id, 'forbidden', 'Your role may not change this list.')
+        try:
+            entity, conflicts = applier.apply(op)
+        except Rejected as rejection:
+            return OpResult.rejected(op.op_id, rejection.code, rejection.detail)
+        return OpResult(op_id=op.op_id, status='conflict' if conflicts else 'applied', entity=entity,
+                        conflicts=conflicts or None)

@@ -56,7 +56,8 @@ class Notifier:
 
     async def _changes(self, changes: list[Change], present: set[str]) -> None:
         list_id = changes[0].list_id
-        found = await run.io_bound(self._people_of, list_id)  # off the event loop, like any blocking read
+        # off the event loop, like any blocking read; what the open room knows is read here, on the loop
+        found = await run.io_bound(self._people_of, list_id, self._known(list_id, changes))
         if found is None:  # shutting down
             return
         list_name, members, linked = found
@@ -78,9 +79,25 @@ class Notifier:
         await self.notifications.add(assigned)
         await self.notifications.add(away, merge=merge_away)
 
-    def _people_of(self, list_id: str) -> tuple[str | None, set[str], dict[str, str]]:
-        """The list's name, its members, and which traveler is which member."""
+    def _known(self, list_id: str, changes: list[Change]) -> tuple[str, dict[str, str]] | None:
+        """The list's name and which of the travelers these changes name is which member, from the list's open room
+        (None: no room, or a traveler it does not hold, e.g. deleted meanwhile: the database answers)."""
+        room = self.rooms.get(list_id)
+        if room is None:
+            return None
+        travelers = room.entities['travelers']
+        named = {t for c in changes for t in (c.entity.get('traveler_id'), _traveler_before(c)) if t}
+        if not named <= travelers.keys():
+            return None
+        return room.state['name'], {t: travelers[t]['user_id'] for t in named if travelers[t].get('user_id')}
+
+    def _people_of(self, list_id: str, known: tuple[str, dict[str, str]] | None = None
+                   ) -> tuple[str | None, set[str], dict[str, str]]:
+        """The list's name, its members, and which traveler is which member (the first and last from `known`)."""
         with self.db.read() as session:
+            if known is not None:
+                return known[0], set(session.exec(select(ListMember.user_id).where(ListMember.list_id == list_id)
+                                                  ).all()), known[1]
             plist = session.get(PackingList, list_id)
             members = set(session.exec(select(ListMember.user_id).where(ListMember.list_id == list_id)).all())
             linked = session.exec(select(Traveler.id, Traveler.user_id).where(
@@ -140,9 +157,13 @@ def _member_entries(change: MemberChange, list_name: str, actor: str, target: Us
     return []
 
 
+def _traveler_before(change: Change) -> str | None:
+    return ((change.activity or {}).get('before') or {}).get('traveler_id')
+
+
 def _may_concern_others(change: Change) -> bool:
     """Whether anyone but the actor could hear of this change: the item is someone else's, or has a traveler."""
-    before = ((change.activity or {}).get('before') or {}).get('traveler_id')
+    before = _traveler_before(change)
     return change.entity.get('created_by') != change.actor['id'] or bool(change.entity.get('traveler_id') or before)
 
 
