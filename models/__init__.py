@@ -1,6 +1,6 @@
 """TravelPack's data: tables, payloads, the answers the API sends and the rules that need no database."""
 from .changes import ListChange
-from .common import ITEMS_PER_LIST_MAX, iso, new_id, utcnow
+from .common import ITEMS_PER_LIST_MAX, iso, new_id, table_of, utcnow
 from .describe import activity_entry, describe, inverse
 from .entities import (
     CREATE_PAYLOADS,
@@ -135,6 +135,7 @@ __all__ = [
     'iso',
     'new_id',
     'parse_ops',
+    'table_of',
     'utcnow',
     'validation_sentence',
 ]

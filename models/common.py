@@ -5,10 +5,18 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy import Table
+
 NAME_MAX = 200
 NOTES_MAX = 2000
 QUANTITY_MAX = 9999
 ITEMS_PER_LIST_MAX = 2000
+
+
+def table_of(model: type[Any]) -> Table:
+    """A model's Core table, for statements built once (SQLModel leaves `__table__` untyped)."""
+    table: Table = model.__table__
+    return table
 
 
 def new_id() -> str:

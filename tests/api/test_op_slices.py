@@ -1,6 +1,8 @@
 """A long batch is written in short transactions (slices), so another writer's change slips in between instead of
 waiting for the whole batch; access that ends midway rejects the rest with the reason."""
 import asyncio
+import threading
+from typing import Any
 
 import pytest
 
@@ -37,6 +39,33 @@ async def test_a_long_batch_commits_in_slices_and_another_writer_gets_in_between
     replay_versions = [r.entity['version'] for r in batch.results if r.entity]
     assert replay_versions[0] < click.version < replay_versions[-1]  # the click committed between two slices
     assert batch.version == replay_versions[-1]
+
+
+async def test_a_click_that_waits_ends_the_running_slice_after_one_op(client, ana, ben,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ops_module, 'SLICE_S', 60.0)  # slices as long as they like: only the waiting click ends one
+    plist = await create_list(client, ana)
+    await join(client, ana, plist['id'], ben, 'editor')
+    app = services()
+    owner = app.auth.authenticate(ana['Authorization'].removeprefix('Bearer '))
+    other = app.auth.authenticate(ben['Authorization'].removeprefix('Bearer '))
+    assert owner is not None and other is not None
+    writing = threading.Event()
+    apply_all = app.ops._apply_all
+
+    def apply_all_telling(*args: Any, **kwargs: Any) -> Any:
+        writing.set()
+        return apply_all(*args, **kwargs)
+    monkeypatch.setattr(app.ops, '_apply_all', apply_all_telling)
+    slices: list[list[OpResult]] = []
+    replay = asyncio.create_task(app.ops.apply(plist['id'], creates(300), user=owner, on_slice=slices.append))
+    while not writing.is_set():  # the replay's first slice is being written, on the writer thread
+        await asyncio.sleep(0.001)
+    click = await app.ops.apply(plist['id'], creates(1), user=other)
+    batch = await replay
+    assert len(slices) >= 2 and len(slices[0]) < 300
+    replay_versions = [r.entity['version'] for r in batch.results if r.entity]
+    assert replay_versions[0] < click.version < replay_versions[-1]
 
 
 async def test_access_that_ends_midway_rejects_the_ops_not_applied_yet(client, ana, ben, one_op_slices) -> None:

@@ -30,6 +30,8 @@ class Writer:
     def __init__(self, db: Database) -> None:
         self.db = db
         self.lock = asyncio.Lock()
+        self.waiting = 0
+        """Writes queued behind the one running: a long write (a replayed outbox) ends its slice early for them."""
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix='travelpack-writer')
         self.closed = False  # background work that finds it closed (shutting down) skips its write
 
@@ -38,12 +40,19 @@ class Writer:
         return await asyncio.shield(self._run(work, publish))
 
     async def _run(self, work: Callable[[Session], T], publish: Callable[[T], None] | None) -> T:
-        async with self.lock:
+        self.waiting += 1
+        try:
+            await self.lock.acquire()
+        finally:
+            self.waiting -= 1
+        try:
             loop = asyncio.get_running_loop()
             result = await loop.run_in_executor(self.executor, self._transaction, work)
             if publish is not None:
                 publish(result)
             return result
+        finally:
+            self.lock.release()
 
     def close(self) -> None:
         self.closed = True

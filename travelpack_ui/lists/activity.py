@@ -13,15 +13,15 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, delete, insert, update
 from sqlmodel import Session, col, select
 
-from models import ENTITY_TABLES, Activity, Audited, Item, PackingList, User, activity_entry, utcnow
+from models import ENTITY_TABLES, Activity, Audited, Item, PackingList, User, activity_entry, table_of, utcnow
 from models.common import aware
 from models.describe import changed_fields
 
 COLLAPSE_SECONDS = 60
-_rows = Activity.__table__.c  # type: ignore[attr-defined]
-ADD = insert(Activity.__table__)  # type: ignore[arg-type]
-MERGE = update(Activity.__table__).where(_rows.id == bindparam('_id'))  # type: ignore[arg-type]
-REMOVE = delete(Activity.__table__).where(_rows.id == bindparam('_id'))  # type: ignore[arg-type]
+_rows = table_of(Activity).c
+ADD = insert(table_of(Activity))
+MERGE = update(table_of(Activity)).where(_rows.id == bindparam('_id'))
+REMOVE = delete(table_of(Activity)).where(_rows.id == bindparam('_id'))
 NEW_COLUMNS = tuple(column.key for column in _rows if column.key != 'id')
 NEWEST = select(Activity).where(Activity.list_id == bindparam('list_id')).order_by(col(Activity.id).desc()).limit(1)
 UNKNOWN = object()
@@ -88,7 +88,7 @@ class ActivityLog:
 
     def _last(self) -> Activity | None:
         if self.last is UNKNOWN:
-            self.last = self.session.exec(NEWEST, params={'list_id': self.plist.id}).first()  # type: ignore
+            self.last = self.session.exec(NEWEST, params={'list_id': self.plist.id}).first()
             if self.last is not None:
                 self.session.expunge(self.last)  # written here with Core, never flushed by the session
         return self.last  # type: ignore[return-value]

@@ -77,8 +77,9 @@ def _reads(table: type[Audited]) -> tuple[Any, Any]:
             select(func.max(table.position)).where(table.list_id == bindparam('list_id')))  # type: ignore
 
 
-ROWS = {table: _row_statements(table) for table in (*ENTITY_TABLES.values(), PackingList)}
-READS = {table: _reads(table) for table in ENTITY_TABLES.values()}
+_TABLES: tuple[type[Audited], ...] = (*ENTITY_TABLES.values(), PackingList)
+ROWS = {table: _row_statements(table) for table in _TABLES}
+READS: dict[type[Audited], tuple[Any, Any]] = {table: _reads(table) for table in ENTITY_TABLES.values()}
 LIVE_ITEMS = select(func.count()).select_from(Item).where(
     Item.list_id == bindparam('list_id'), Item.deleted_at.is_(None))  # type: ignore[union-attr]
 _lists = PackingList.__table__.c  # type: ignore[attr-defined]
@@ -134,7 +135,7 @@ class OpApplier:
             free = self._free.get(table, set())
             ids = {entity_id for entity_id in ids if (table, entity_id) not in self._held and entity_id not in free}
             if ids:
-                self.adopt(table, ids, self.session.exec(READS[table][0],  # type: ignore[call-overload]
+                self.adopt(table, ids, self.session.exec(READS[table][0],
                                                          params={'ids': list(ids)}).all())
 
     def adopt(self, table: type[Audited], ids: set[str], found: list[Audited]) -> None:

@@ -7,11 +7,11 @@ from datetime import datetime, timedelta
 from sqlalchemy import insert
 from sqlmodel import Session, col, delete, select
 
-from models import ListChange, PackingList, utcnow
+from models import ListChange, PackingList, table_of, utcnow
 from travelpack_ui.core.db import Database
 from travelpack_ui.lists.applier import Change
 
-LOG = insert(ListChange.__table__)  # type: ignore[arg-type]
+LOG = insert(table_of(ListChange))
 KEEP = timedelta(hours=1)
 """A room away from the log longer than this (a process paused for hours) re-reads the whole list instead."""
 

@@ -24,6 +24,7 @@ from models import (
     ITEMS_PER_LIST_MAX,
     Action,
     Activity,
+    Audited,
     Category,
     InList,
     Item,
@@ -35,6 +36,7 @@ from models import (
     User,
     can,
     new_id,
+    table_of,
     utcnow,
 )
 from travelpack_ui.core.db import Database
@@ -45,7 +47,8 @@ from travelpack_ui.lists.changelog import log_changes
 
 log = logging.getLogger(__name__)
 SLICE_S = 0.02
-"""How long one write transaction takes ops for: the longest another tab's click waits behind a long batch."""
+"""How long one write transaction takes ops for while no other write waits; one that does (another tab's click)
+ends the slice after the op being applied, so it waits behind one op of a long batch, not behind a slice."""
 AHEAD = 16
 """Ops whose earlier answers (op records) and entities are read in one query each, ahead of applying them."""
 
@@ -63,13 +66,13 @@ def _access(table: type[InList] | None, adding: bool, single: bool) -> tuple[Any
     when they add items, the live item count and the highest item position (each reads the list's items: only
     when needed). The query, and where each of these is in its rows.
     """
-    query = (select(PackingList, ListMember.role, User, Activity)
+    query: Any = (select(PackingList, ListMember.role, User, Activity)
              .join(ListMember, (col(ListMember.list_id) == col(PackingList.id))
                    & (col(ListMember.user_id) == bindparam('user_id')))
              .join(User, col(User.id) == col(ListMember.user_id))
              .outerjoin(Activity, col(Activity.id) == _newest)
              .where(col(PackingList.id) == bindparam('list_id'))
-             .with_for_update(of=PackingList))  # type: ignore[arg-type]
+             .with_for_update(of=PackingList))
     names = ['list', 'role', 'user', 'newest']
     if table is not None:
         query = query.add_columns(table).outerjoin(table, col(table.id).in_(bindparam('ids', expanding=True)))
@@ -87,13 +90,14 @@ def _access(table: type[InList] | None, adding: bool, single: bool) -> tuple[Any
     return query, {name: n for n, name in enumerate(names)}
 
 
-_records = OpRecord.__table__.c  # type: ignore[attr-defined]
-ACCESS = {(table, adding, single): _access(table, adding, single)
+_records = table_of(OpRecord).c
+ACCESS: dict[tuple[type[Audited] | None, bool, bool], tuple[Any, dict[str, int]]] = {
+    (table, adding, single): _access(table, adding, single)
           for table in (None, *ENTITY_TABLES.values()) for adding in (False, True) for single in (False, True)}
 ADDING = frozenset({'item.create', 'item.restore'})
 ANSWERS = select(_records.op_id, _records.list_id, _records.result).where(
     _records.user_id == bindparam('user_id'), _records.op_id.in_(bindparam('op_ids', expanding=True)))
-REMEMBER = insert(OpRecord.__table__)  # type: ignore[arg-type]
+REMEMBER = insert(table_of(OpRecord))
 
 
 @dataclass
@@ -157,7 +161,7 @@ class OpService:
         table, ids = next(iter(wanted.items())) if len(wanted) == 1 else (None, set())
         query, at = ACCESS[table, adding, single]
         params = {'list_id': list_id, 'user_id': user_id, 'ids': list(ids), 'op_id': ops[0].op_id if single else None}
-        rows = session.exec(query, params=params).all()  # type: ignore[call-overload]
+        rows = session.exec(query, params=params).all()
         if not rows or rows[0][0].deleted_at is not None:
             raise NotFound('No such packing list.', code='not_found')
         first = rows[0]
@@ -180,7 +184,7 @@ class OpService:
         if single and first[at['answered_in']] is not None:
             records[ops[0].op_id] = (first[at['answered_in']], first[at['answer']])
         new: list[dict[str, Any]] = []
-        while len(results) < len(ops) and (not results or time.monotonic() < deadline):  # at least one op
+        while len(results) < len(ops) and (not results or not self._slice_over(deadline)):  # at least one op
             ahead = ops[len(results):len(results) + AHEAD]
             if not single:
                 records.update(self._records(session, user_id, ahead))
@@ -192,7 +196,7 @@ class OpService:
                     new.append({'user_id': user_id, 'op_id': op.op_id, 'list_id': list_id,
                                 'result': records[op.op_id][1]})
                 results.append(result)
-                if time.monotonic() >= deadline:
+                if self._slice_over(deadline):
                     break
         if new:
             now = utcnow()
@@ -201,6 +205,9 @@ class OpService:
             change.batch = batch_id
         log_changes(session, applier.changes)
         return BatchResult(results, plist.version, applier.changes)
+
+    def _slice_over(self, deadline: float) -> bool:
+        return self.writer.waiting > 0 or time.monotonic() >= deadline
 
     @staticmethod
     def _records(session: Session, user_id: str, ops: list[Op]) -> dict[str, tuple[str, dict[str, Any]]]:
