@@ -67,12 +67,12 @@ def _access(table: type[InList] | None, adding: bool, single: bool) -> tuple[Any
     when needed). The query, and where each of these is in its rows.
     """
     query: Any = (select(PackingList, ListMember.role, User, Activity)
-             .join(ListMember, (col(ListMember.list_id) == col(PackingList.id))
-                   & (col(ListMember.user_id) == bindparam('user_id')))
-             .join(User, col(User.id) == col(ListMember.user_id))
-             .outerjoin(Activity, col(Activity.id) == _newest)
-             .where(col(PackingList.id) == bindparam('list_id'))
-             .with_for_update(of=PackingList))
+                  .join(ListMember, (col(ListMember.list_id) == col(PackingList.id))
+                        & (col(ListMember.user_id) == bindparam('user_id')))
+                  .join(User, col(User.id) == col(ListMember.user_id))
+                  .outerjoin(Activity, col(Activity.id) == _newest)
+                  .where(col(PackingList.id) == bindparam('list_id'))
+                  .with_for_update(of=PackingList))
     names = ['list', 'role', 'user', 'newest']
     if table is not None:
         query = query.add_columns(table).outerjoin(table, col(table.id).in_(bindparam('ids', expanding=True)))
@@ -93,7 +93,7 @@ def _access(table: type[InList] | None, adding: bool, single: bool) -> tuple[Any
 _records = table_of(OpRecord).c
 ACCESS: dict[tuple[type[Audited] | None, bool, bool], tuple[Any, dict[str, int]]] = {
     (table, adding, single): _access(table, adding, single)
-          for table in (None, *ENTITY_TABLES.values()) for adding in (False, True) for single in (False, True)}
+    for table in (None, *ENTITY_TABLES.values()) for adding in (False, True) for single in (False, True)}
 ADDING = frozenset({'item.create', 'item.restore'})
 ANSWERS = select(_records.op_id, _records.list_id, _records.result).where(
     _records.user_id == bindparam('user_id'), _records.op_id.in_(bindparam('op_ids', expanding=True)))
