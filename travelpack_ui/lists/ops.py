@@ -59,9 +59,9 @@ _top_item = select(func.max(Item.position)).where(Item.list_id == bindparam('lis
 
 
 def _access(table: type[InList] | None, adding: bool, single: bool) -> tuple[Any, dict[str, int]]:
-    """In one query: the list (locked: on PostgreSQL its row only; SQLite has the writer's lock), the user's role on
-    it, the user, and what the applier would otherwise ask for one by one: the list's newest activity row (what an
-    update may collapse into); the rows of `table` the first ops name (`ids`: a row per entity found), for items
+    """In one query, once the list is held (`LOCK`): the list, the user's role on it, the user, and what the
+    applier would otherwise ask for one by one: the list's newest activity row (what an update may collapse into);
+    the rows of `table` the first ops name (`ids`: a row per entity found), for items
     with their category (whose name their activity row keeps); for a single op, the answer it was already given;
     when they add items, the live item count and the highest item position (each reads the list's items: only
     when needed). The query, and where each of these is in its rows.
@@ -71,8 +71,7 @@ def _access(table: type[InList] | None, adding: bool, single: bool) -> tuple[Any
                         & (col(ListMember.user_id) == bindparam('user_id')))
                   .join(User, col(User.id) == col(ListMember.user_id))
                   .outerjoin(Activity, col(Activity.id) == _newest)
-                  .where(col(PackingList.id) == bindparam('list_id'))
-                  .with_for_update(of=PackingList))
+                  .where(col(PackingList.id) == bindparam('list_id')))
     names = ['list', 'role', 'user', 'newest']
     if table is not None:
         query = query.add_columns(table).outerjoin(table, col(table.id).in_(bindparam('ids', expanding=True)))
@@ -91,6 +90,13 @@ def _access(table: type[InList] | None, adding: bool, single: bool) -> tuple[Any
 
 
 _records = table_of(OpRecord).c
+_lists = table_of(PackingList).c
+LOCK = select(_lists.id).where(_lists.id == bindparam('list_id')).with_for_update()
+"""PostgreSQL: hold the list's row before reading anything else of it. Every writer of the list, in any process,
+takes this lock first, so the reads that follow (a new snapshot each, under READ COMMITTED) see what the writer
+before committed. Locking in the same statement as those reads would not: PostgreSQL re-reads the locked row once
+the lock is free, but the joined rows (an item, the newest activity) would come from the snapshot taken before
+the wait. SQLite needs none of this: its writer holds the whole database from BEGIN IMMEDIATE."""
 ACCESS: dict[tuple[type[Audited] | None, bool, bool], tuple[Any, dict[str, int]]] = {
     (table, adding, single): _access(table, adding, single)
     for table in (None, *ENTITY_TABLES.values()) for adding in (False, True) for single in (False, True)}
@@ -160,6 +166,8 @@ class OpService:
         wanted = OpApplier.wanted(ops[:AHEAD])
         table, ids = next(iter(wanted.items())) if len(wanted) == 1 else (None, set())
         query, at = ACCESS[table, adding, single]
+        if not self.db.is_sqlite:
+            session.connection().execute(LOCK, {'list_id': list_id})
         params = {'list_id': list_id, 'user_id': user_id, 'ids': list(ids), 'op_id': ops[0].op_id if single else None}
         rows = session.exec(query, params=params).all()
         if not rows or rows[0][0].deleted_at is not None:
