@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from models import Op, OpResult, new_id
+from models import Op, OpResult, User, new_id
 from tests.support.helpers import create_list, services
 from tests.support.sharing import join
 from travelpack_ui.lists import ops as ops_module
@@ -21,14 +21,19 @@ def one_op_slices(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(ops_module, 'SLICE_S', 0.0)  # every slice takes one op: the slowest machine there is
 
 
-async def test_a_long_batch_commits_in_slices_and_another_writer_gets_in_between(client, ana, ben,
-                                                                                  one_op_slices) -> None:
+async def list_of_two(client: Any, ana: dict[str, str], ben: dict[str, str]) -> tuple[dict[str, Any], User, User]:
+    """Ana's list with Ben as editor, and both as the op path's users."""
     plist = await create_list(client, ana)
     await join(client, ana, plist['id'], ben, 'editor')
-    app = services()
-    owner = app.auth.authenticate(ana['Authorization'].removeprefix('Bearer '))
-    other = app.auth.authenticate(ben['Authorization'].removeprefix('Bearer '))
+    owner, other = (services().auth.authenticate(h['Authorization'].removeprefix('Bearer ')) for h in (ana, ben))
     assert owner is not None and other is not None
+    return plist, owner, other
+
+
+async def test_a_long_batch_commits_in_slices_and_another_writer_gets_in_between(client, ana, ben,
+                                                                                  one_op_slices) -> None:
+    plist, owner, other = await list_of_two(client, ana, ben)
+    app = services()
     slices: list[list[OpResult]] = []
     replay = asyncio.create_task(app.ops.apply(plist['id'], creates(6), user=owner, on_slice=slices.append))
     while not slices:
@@ -44,12 +49,8 @@ async def test_a_long_batch_commits_in_slices_and_another_writer_gets_in_between
 async def test_a_click_that_waits_ends_the_running_slice_after_one_op(client, ana, ben,
                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(ops_module, 'SLICE_S', 60.0)  # slices as long as they like: only the waiting click ends one
-    plist = await create_list(client, ana)
-    await join(client, ana, plist['id'], ben, 'editor')
+    plist, owner, other = await list_of_two(client, ana, ben)
     app = services()
-    owner = app.auth.authenticate(ana['Authorization'].removeprefix('Bearer '))
-    other = app.auth.authenticate(ben['Authorization'].removeprefix('Bearer '))
-    assert owner is not None and other is not None
     writing = threading.Event()
     apply_all = app.ops._apply_all
 
