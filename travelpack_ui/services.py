@@ -55,6 +55,7 @@ def build_services(settings: Settings) -> Services:
     ops = OpService(db, writer, items_max=settings.items_per_list_max)
     rooms = Rooms(lists, ops, writer, burst_window=settings.burst_window_s,
                   presence_interval=settings.presence_interval_s)
+    accounts.credential_ended.subscribe(rooms.on_credential_ended)
     sharing = build_sharing(SharingContext(settings, db, writer, lists), mailer)
     notify = Notify(settings, db, writer, mailer, rooms)
     notifications = Notifications(db, writer)

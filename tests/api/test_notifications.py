@@ -3,6 +3,7 @@
 People join the way users do (share links, invitations by real mail); notifications are derived in the
 background, so every story waits for them with `eventually()`.
 """
+import uuid
 from typing import Any
 
 import pytest
@@ -234,6 +235,45 @@ async def test_nobody_is_notified_about_their_own_changes(client, ana, ben) -> N
     await eventually(lambda: _summaries(client, ana, 'changed_while_away', ['ben changed Hat in Lisbon trip']))
     assert {e['kind'] for e in (await inbox(client, ana))['items']} == {'joined', 'changed_while_away'}
     assert (await inbox(client, ben))['items'] == []
+
+
+async def test_an_open_list_reads_its_members_once_and_again_after_anyone_leaves(client, ana, ben, carl) -> None:
+    """With the list open (a tab or socket on it), its room keeps the members the notifier read, until access
+    changes: someone removed, or an account deleted, is not told about changes any more, and nobody else's entry is
+    lost to them."""
+    plist = await create_list(client, ana, 'Lisbon trip')
+    for person in (ben, carl):
+        await join(client, ana, plist['id'], person, 'editor')
+    socks, hat = await item(client, ben, plist['id'], 'Socks'), await item(client, carl, plist['id'], 'Hat')
+    room = await services().rooms.open(plist['id'])
+    ben_id, carl_id = (await me(client, ben))['id'], (await me(client, carl))['id']
+
+    async def pack(packed: bool) -> None:  # both items in one batch: one derivation, one write of entries
+        ops = [{'op_id': str(uuid.uuid4()), 'type': 'item.update', 'id': thing['id'], 'fields': {'packed': packed}}
+               for thing in (socks, hat)]
+        response = await client.post(f'/api/packing-lists/{plist["id"]}/ops', json={'ops': ops}, headers=ana)
+        assert response.status_code == 200, response.text
+
+    await pack(True)
+    await entry_of(client, ben, 'changed_while_away')
+    await entry_of(client, carl, 'changed_while_away')
+    assert room.members is not None and {ben_id, carl_id} <= room.members
+
+    assert (await client.delete(f'/api/packing-lists/{plist["id"]}/collaborators/{ben_id}',
+                                headers=ana)).status_code == 204
+    assert room.members is None
+    await client.post(f'{URL}/read', json={'all': True}, headers=carl)
+    await pack(False)
+    await eventually(lambda: _summaries(client, carl, 'changed_while_away', ['ana unpacked Hat in Lisbon trip',
+                                                                             'ana packed Hat in Lisbon trip']))
+    assert await _summaries(client, ben, 'changed_while_away', ['ana packed Socks in Lisbon trip'])  # as before
+    assert room.members is not None and ben_id not in room.members
+
+    assert (await client.delete('/api/user/me', headers=carl)).status_code == 204
+    assert room.members is None  # its memberships went with the account, announced on no list
+    await pack(True)
+    members = await eventually(lambda: room.members, message='the members were not read again')
+    assert ben_id not in members and carl_id not in members
 
 
 # --- travelers tied to people ----------------------------------------------------------------------------------

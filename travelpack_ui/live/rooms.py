@@ -14,6 +14,7 @@ from typing import Any
 from nicegui import Event, background_tasks, core
 from sqlalchemy.exc import SQLAlchemyError
 
+from travelpack_ui.auth.credentials import CredentialEnded
 from travelpack_ui.core.broadcast import emit_to_room
 from travelpack_ui.core.errors import NotFound
 from travelpack_ui.core.writer import Writer
@@ -68,6 +69,11 @@ class Room:
         """The cache was re-read whole (changes were missed): tabs and sockets start again from `snapshot()`."""
         self.access_changed: Event[str] = Event()
         """Membership or the list's fate changed ('members' | 'deleted'): tabs and sockets re-check access."""
+        self.members: frozenset[str] | None = None
+        """The list's members as last read (None: unknown); forgotten whenever its access changes, in any process,
+        so whoever reads it for each change (the notifier) asks the database once, not per change."""
+        self.members_epoch = 0
+        """How many times `members` was forgotten: a read that started before the last time is not kept."""
         self._coalescer = Coalescer(self.version, self._push_batch, window=burst_window)
 
     # --- the list ------------------------------------------------------------------------------------------------
@@ -104,9 +110,14 @@ class Room:
         self.state = snapshot
         self.entities = {key: {e['id']: e for e in snapshot[key]} for key in ENTITY_KEYS}
         self.version = snapshot['version']
+        self.forget_members()
         self._coalescer.reset(self.version)
         self.list_updated.emit(self.state)
         self.reloaded.emit()
+
+    def forget_members(self) -> None:
+        self.members = None
+        self.members_epoch += 1
 
     def _apply(self, change: Change) -> None:
         kind = change.op.split('.')[0]
@@ -217,7 +228,16 @@ class Rooms:
     def on_lifecycle(self, list_id: str, what: str) -> None:
         """A list's fate changed, here or (told through PostgreSQL) in another process."""
         if room := self.rooms.get(list_id):
+            room.forget_members()
             room.access_changed.emit(what)
+
+    def on_credential_ended(self, ended: CredentialEnded) -> None:
+        """An account is gone, here or in another process: its memberships went with it, announced on no list."""
+        if ended.token_id is not None:
+            return
+        for room in self.rooms.values():
+            if room.members is not None and ended.user_id in room.members:
+                room.forget_members()
 
     def catch_up(self, list_id: str, version: int | None = None) -> None:
         """The list reached `version` (None: unknown, read it): soon, read the changes this room has not seen.

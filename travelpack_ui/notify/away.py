@@ -5,6 +5,7 @@ the name of the last, to name a single one); later changes merge into your unrea
 sentence is written again from the counts: "Ben packed 5 of your items and added 2 to Lisbon trip".
 """
 import copy
+from collections.abc import Set
 from typing import Any
 
 from models import Notification
@@ -14,7 +15,7 @@ from travelpack_ui.notify.service import Entry
 VERBS = {'item.create': 'added', 'item.delete': 'removed', 'item.restore': 'restored'}
 
 
-def away_entries(changes: list[Change], list_name: str, *, linked: dict[str, str], members: set[str],
+def away_entries(changes: list[Change], list_name: str, *, linked: dict[str, str], members: Set[str],
                  present: set[str], skip: set[tuple[str, str]]) -> list[Entry]:
     """One entry per away person concerned by these changes (merged per list when written)."""
     details: dict[str, dict[str, Any]] = {}

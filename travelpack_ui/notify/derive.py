@@ -15,7 +15,7 @@ from travelpack_ui.core.db import Database
 from travelpack_ui.lists.applier import Change
 from travelpack_ui.lists.ops import OpService
 from travelpack_ui.lists.service import ListService
-from travelpack_ui.live.rooms import Rooms
+from travelpack_ui.live.rooms import Room, Rooms
 from travelpack_ui.notify.away import away_entries, merge_away
 from travelpack_ui.notify.service import Entry, Notifications
 from travelpack_ui.sharing.context import MemberChange, SharingContext
@@ -56,8 +56,7 @@ class Notifier:
 
     async def _changes(self, changes: list[Change], present: set[str]) -> None:
         list_id = changes[0].list_id
-        # off the event loop, like any blocking read; what the open room knows is read here, on the loop
-        found = await run.io_bound(self._people_of, list_id, self._known(list_id, changes))
+        found = await self._people(list_id, changes)
         if found is None:  # shutting down
             return
         list_name, members, linked = found
@@ -79,10 +78,25 @@ class Notifier:
         await self.notifications.add(assigned)
         await self.notifications.add(away, merge=merge_away)
 
-    def _known(self, list_id: str, changes: list[Change]) -> tuple[str, dict[str, str]] | None:
+    async def _people(self, list_id: str, changes: list[Change]
+                      ) -> tuple[str | None, frozenset[str], dict[str, str]] | None:
+        """The list's name, members and which traveler is which member: from the open room when it knows them all
+        (the usual case: no thread hop and no query per change), else read off the event loop (None: shutting
+        down). Members read here are kept in the room until its access changes."""
+        room = self.rooms.get(list_id)
+        known = self._known(room, changes)
+        if known is not None and room is not None and room.members is not None:
+            return known[0], room.members, known[1]
+        epoch = room.members_epoch if room is not None else None
+        found = await run.io_bound(self._people_of, list_id, known)
+        if found is not None and room is not None and room.members_epoch == epoch and found[0] is not None:
+            room.members = found[1]  # nobody's access changed while it was read
+        return found
+
+    @staticmethod
+    def _known(room: Room | None, changes: list[Change]) -> tuple[str, dict[str, str]] | None:
         """The list's name and which of the travelers these changes name is which member, from the list's open room
         (None: no room, or a traveler it does not hold, e.g. deleted meanwhile: the database answers)."""
-        room = self.rooms.get(list_id)
         if room is None:
             return None
         travelers = room.entities['travelers']
@@ -92,14 +106,13 @@ class Notifier:
         return room.state['name'], {t: travelers[t]['user_id'] for t in named if travelers[t].get('user_id')}
 
     def _people_of(self, list_id: str, known: tuple[str, dict[str, str]] | None = None
-                   ) -> tuple[str | None, set[str], dict[str, str]]:
+                   ) -> tuple[str | None, frozenset[str], dict[str, str]]:
         """The list's name, its members, and which traveler is which member (the first and last from `known`)."""
         with self.db.read() as session:
+            members = frozenset(session.exec(select(ListMember.user_id).where(ListMember.list_id == list_id)).all())
             if known is not None:
-                return known[0], set(session.exec(select(ListMember.user_id).where(ListMember.list_id == list_id)
-                                                  ).all()), known[1]
+                return known[0], members, known[1]
             plist = session.get(PackingList, list_id)
-            members = set(session.exec(select(ListMember.user_id).where(ListMember.list_id == list_id)).all())
             linked = session.exec(select(Traveler.id, Traveler.user_id).where(
                 Traveler.list_id == list_id, col(Traveler.user_id).is_not(None))).all()
         return (plist.name if plist else None), members, {traveler: person for traveler, person in linked if person}
