@@ -11,7 +11,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from nicegui import Event, background_tasks, core
+from nicegui import Event, background_tasks, core, run
 from sqlalchemy.exc import SQLAlchemyError
 
 from travelpack_ui.auth.credentials import CredentialEnded
@@ -190,6 +190,7 @@ class Rooms:
         self.opened: Event[Room] = Event()
         """A room was opened in this process (other processes are asked who is on the list)."""
         self._behind: dict[str, int] = {}
+        self._reading: set[str] = set()
         ops.changed.subscribe(self._on_changes)
         lists.lifecycle.subscribe(self.on_lifecycle)
 
@@ -242,16 +243,18 @@ class Rooms:
     def catch_up(self, list_id: str, version: int | None = None) -> None:
         """The list reached `version` (None: unknown, read it): soon, read the changes this room has not seen.
 
-        Several calls before the read become one read; reads run on the event loop, between two deliveries, so
-        nothing this process publishes meanwhile can interleave with them.
+        Calls made before or during a read become one more read at most. The read runs off the event loop (on
+        PostgreSQL it is a round trip, made for every change another process writes); what this process publishes
+        meanwhile is kept in version order by `Room.publish`, which skips what it holds and stops at a hole.
         """
         room = self.rooms.get(list_id)
         if room is None or (version is not None and version <= room.version):
             return
         due = self._behind.get(list_id)
         self._behind[list_id] = max(version or 0, due or 0)
-        if due is None:
-            asyncio.get_running_loop().call_soon(self._read_missed, list_id)
+        if due is None and list_id not in self._reading:
+            self._reading.add(list_id)
+            background_tasks.create(self._read_missed(list_id), name='read the changes a room missed')
 
     def catch_up_all(self) -> None:
         """After a time deaf to PostgreSQL (the listener reconnected): every room reads what it missed."""
@@ -262,21 +265,43 @@ class Rooms:
         if changes and (room := self.rooms.get(changes[0].list_id)) and not room.publish(changes):
             self.catch_up(room.list_id, changes[-1].version)  # another process wrote the versions in between
 
-    def _read_missed(self, list_id: str) -> None:
-        told = self._behind.pop(list_id, 0)
-        room = self.rooms.get(list_id)
-        if room is None:
-            return
+    async def _read_missed(self, list_id: str) -> None:
         try:
-            target = told or current_version(self.lists.db, list_id)
-            if target is None or target <= room.version:
-                return
-            if not room.publish(changes_after(self.lists.db, list_id, room.version)) or room.version < target:
-                log.info('List %s: versions %d to %d are not in the change log; re-reading the list',
-                         list_id, room.version + 1, target)
-                room.reset(self.lists.snapshot(list_id))
-        except (SQLAlchemyError, NotFound) as error:  # the list went, or the database is away: the next news retries
-            log.warning('Could not read the changes of list %s: %s', list_id, error)
+            while list_id in self._behind:
+                told = self._behind.pop(list_id)
+                room = self.rooms.get(list_id)
+                if room is None:
+                    return
+                try:
+                    missed = await run.io_bound(self._missed, list_id, room.version, told)
+                except (SQLAlchemyError, NotFound) as error:  # the list went, or the database is away: the next
+                    log.warning('Could not read the changes of list %s: %s', list_id, error)  # news retries
+                    return
+                if missed is None or self.rooms.get(list_id) is not room:  # shutting down, or the room closed
+                    return
+                changes, target, snapshot = missed
+                if room.publish(changes) and (target is None or room.version >= target):
+                    continue
+                if snapshot is not None and snapshot['version'] >= room.version:
+                    log.info('List %s: versions %d to %d are not in the change log; re-reading the list',
+                             list_id, room.version + 1, snapshot['version'])
+                    room.reset(snapshot)
+                elif room.version < (target or 0):
+                    self._behind[list_id] = max(target or 0, self._behind.get(list_id, 0))  # moved meanwhile: again
+        finally:
+            self._reading.discard(list_id)
+
+    def _missed(self, list_id: str, version: int, told: int) -> tuple[list[Change], int | None, dict[str, Any] | None]:
+        """Off the loop: the logged changes after `version`, the version to reach, and the whole list when the log
+        cannot reach it (versions written without a change, or older than the log keeps)."""
+        target = told or current_version(self.lists.db, list_id)
+        if target is None or target <= version:
+            return [], target, None
+        changes = changes_after(self.lists.db, list_id, version)
+        complete = [c.version for c in changes] == list(range(version + 1, version + 1 + len(changes)))
+        if complete and (changes[-1].version if changes else version) >= target:
+            return changes, target, None
+        return changes, target, self.lists.snapshot(list_id)
 
 
 async def _deliver(senders: list[SocketSender], texts: list[str]) -> None:
