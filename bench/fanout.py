@@ -19,6 +19,7 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -51,13 +52,14 @@ class Load:
 
 
 def run_load(srv: Server, load: Load, procs: int, profile: str = '', others: tuple[Server, ...] = (),
-             client: str = 'python') -> dict[str, Any]:
+             client: str = 'python', on_start: Callable[[float], None] | None = None) -> dict[str, Any]:
     """Spread the tabs over `procs` client processes, run the load, gather latencies, CPU, memory, drops.
 
     `profile`: record the server with py-spy during the load into this file (collapsed stacks, 100 Hz).
     `others`: more servers (processes on one database); client process p talks to server p % (1 + len(others)),
     and each result says which (`server`). CPU figures are the servers' sum.
-    `client`: 'python' (python-socketio in each load process) or 'node' (bench/node/tabs.mjs beside each)."""
+    `client`: 'python' (python-socketio in each load process) or 'node' (bench/node/tabs.mjs beside each).
+    `on_start`: told the load's start (monotonic seconds) as soon as it is fixed, for work timed against it."""
     servers = (srv, *others)
     ctx = multiprocessing.get_context('spawn')
     ready, out = ctx.Queue(), ctx.Queue()
@@ -90,6 +92,8 @@ def run_load(srv: Server, load: Load, procs: int, profile: str = '', others: tup
     start = time.monotonic() + 1.0
     for go in gos:
         go.put(start)
+    if on_start is not None:
+        on_start(start)
     time.sleep(max(0.0, start - time.monotonic()))
     spy = _profiler(srv, load.seconds, profile) if profile else None
     clients_start = sum(tree_cpu_s(worker.pid) for worker in workers if worker.pid)

@@ -4,14 +4,15 @@
     .venv/bin/python bench/replay.py --ops 500 --tabs 50 --rate 20
 
 A reopened tab sends its queue as the table does: `op` events of 200 ops each, all at once, and counts the acks
-(`run_method('ack', ...)` over NiceGUI's socket). Meanwhile another tab of the list edits at `--rate` changes/s and
-`--tabs` tabs watch: their change-to-tab latency (op sent → `tp_delta` carrying its op id) is reported for the
-seconds before the replay and for the replay itself. The replay runs twice: fresh ops, then the same ops again (a
-tab that reloaded before its acks arrived), which must all come back `duplicate`.
+(`run_method('ack', ...)` over NiceGUI's socket). Meanwhile one more tab of the list edits at `--rate` changes/s and
+`--tabs` tabs watch, driven like fanout.py's (the Node load client once `npm ci` ran in bench/node, so the watchers'
+own decoding of the replay's large deltas is not counted as the server's): their change-to-tab latency (op sent →
+`tp_delta` carrying its op id, over every tab, the editing one included) is reported for the seconds before the
+replay and for the replay itself. The replay runs twice: fresh ops, then the same ops again (a tab that reloaded
+before its acks arrived), which must all come back `duplicate`.
 """
 import argparse
 import asyncio
-import random
 import re
 import sys
 import time
@@ -22,11 +23,14 @@ from typing import Any
 import aiohttp
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.common import command_line, create_list, server, sign_in, summary_ms
+from bench.common import Server, command_line, server, summary_ms
+from bench.fanout import Load, clients_of, run_load, setup
+from bench.node_client import choose_client
 from bench.tabs import Tab
 
 BATCH = 200  # ops per event, as the browser's outbox sends them
 ACKED = re.compile(r'"op_id": ?"([^"]+)", ?"status": ?"(\w+)"')
+AFTER_S = 3.0  # the load goes on this long after the replay began
 
 
 def offline_ops(count: int, item_ids: list[str]) -> list[dict[str, Any]]:
@@ -83,56 +87,61 @@ class Replayer:
         return took, counts
 
 
-async def edit_loop(editor: Tab, rate: float, stop: asyncio.Event, sent: dict[str, float]) -> None:
-    rng = random.Random(7)
-    own = editor.item_ids[:50]
-    while not stop.is_set():
-        op_id, at = await editor.edit(rng, own)
-        sent[op_id] = at
-        await asyncio.sleep(1 / rate)
+def latencies(run: dict[str, Any], start: float, end: float) -> list[float]:
+    """Op sent → delta at a tab, for every tab and every change sent in [start, end)."""
+    sent = {op_id: at for result in run['results'] for op_id, at in result['sends'].items() if start <= at < end}
+    return [at - sent[op_id] for result in run['results'] for tab in result['tabs']
+            for op_id, at in tab['arrivals'] if op_id in sent]
 
 
-def latencies(tabs: list[Tab], sent: dict[str, float], start: float, end: float) -> list[float]:
-    return [at - sent[op_id] for tab in tabs for op_id, at in tab.arrivals
-            if op_id in sent and start <= sent[op_id] < end]
+async def replay_during(srv: Server, load: Load, args: argparse.Namespace) -> dict[str, Any]:
+    """Run the load (in a thread: it drives client processes) and, `--warmup` seconds into it, the replay."""
+    list_id, cookie = load.tabs[0]
+    async with aiohttp.ClientSession() as http:
+        tab = Tab(index=len(load.tabs), list_id=list_id, cookie=cookie)
+        await tab.open(http, srv.url, srv.origin)
+        replayer = Replayer(tab)
+        loop = asyncio.get_running_loop()
+        started: asyncio.Future[float] = loop.create_future()
+
+        def on_start(at: float) -> None:  # called in the load's thread
+            loop.call_soon_threadsafe(started.set_result, at)
+        running = asyncio.ensure_future(asyncio.to_thread(run_load, srv, load, args.procs, client=args.client,
+                                                          on_start=on_start))
+        waiting: set[asyncio.Future[Any]] = {started, running}
+        await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
+        if running.done():  # the load failed before it started
+            running.result()
+        await asyncio.sleep(max(0.0, started.result() + args.warmup - time.monotonic()))
+        ops = offline_ops(args.ops, tab.item_ids)
+        replay_start = time.monotonic()
+        fresh_s, fresh = await replayer.replay(ops)
+        again_s, again = await replayer.replay(ops)
+        replay_end = time.monotonic()
+        run = await running
+        await tab.close()
+    return {'run': run, 'fresh': (fresh_s, fresh), 'again': (again_s, again), 'load_start': started.result(),
+            'replay': (replay_start, replay_end)}
 
 
-async def main(args: argparse.Namespace) -> None:
+def main(args: argparse.Namespace) -> None:
     with server() as srv:
-        owner = await sign_in(srv, 'replay@bench.example')
-        plist = await create_list(srv, owner, 'Replay', args.items)
-        async with aiohttp.ClientSession() as http:
-            tabs = [Tab(index=i, list_id=plist['id'], cookie=owner.cookie) for i in range(args.tabs + 2)]
-            for tab in tabs:
-                await tab.open(http, srv.url, srv.origin)
-            editor, replaying, watchers = tabs[0], tabs[1], tabs[2:]
-            replayer = Replayer(replaying)
-            acked: dict[str, float] = {}
-            editor.sio.on('run_javascript', lambda m: acked.update(
-                {op_id: time.monotonic() for op_id, _ in ACKED.findall(m.get('code', ''))}))
-            sent: dict[str, float] = {}
-            stop = asyncio.Event()
-            editing = asyncio.create_task(edit_loop(editor, args.rate, stop, sent))
-            before = time.monotonic()
-            await asyncio.sleep(args.warmup)
-            ops = offline_ops(args.ops, [i['id'] for i in plist['items']])
-            replay_start = time.monotonic()
-            fresh_s, fresh = await replayer.replay(ops)
-            again_s, again = await replayer.replay(ops)
-            replay_end = time.monotonic()
-            await asyncio.sleep(1)  # the last edits' deltas arrive
-            stop.set()
-            await editing
-            for tab in tabs:
-                await tab.close()
+        tabs = asyncio.run(setup(srv, users=1, lists=1, items=args.items, tabs_per_list=args.tabs + 1,
+                                 shared=False))
+        load = Load('replay', tabs, editors=[0], changes_per_s=args.rate, lists=1, focus_every_s=0,
+                    seconds=args.warmup + AFTER_S)
+        measured = asyncio.run(replay_during(srv, load, args))
+    run, (replay_start, replay_end) = measured['run'], measured['replay']
+    (fresh_s, fresh), (again_s, again) = measured['fresh'], measured['again']
     print(command_line())
     print(f'replay of {args.ops} ops in batches of {BATCH}: {fresh_s * 1000:.0f} ms to the last ack {fresh}')
     print(f'the same ops again:                  {again_s * 1000:.0f} ms to the last ack {again}')
-    print(f'{args.tabs} watching tabs, edits at {args.rate}/s, change-to-tab latency:')
-    print(f'  before the replay  {summary_ms(latencies(watchers, sent, before, replay_start))}')
-    print(f'  during the replay  {summary_ms(latencies(watchers, sent, replay_start, replay_end))}')
-    during = [acked[o] - t for o, t in sent.items() if o in acked and replay_start <= t < replay_end]
-    print(f'  the editing tab\'s own acks during the replay (op path only)  {summary_ms(during)}')
+    print(f'{args.tabs} watching tabs and the editing one, edits at {args.rate:g}/s, change-to-tab latency '
+          f'({clients_of(run)}):')
+    before = latencies(run, measured['load_start'], replay_start)
+    during = latencies(run, replay_start, replay_end)
+    print(f'  before the replay  {summary_ms(before)}  ({len(before)} deliveries)')
+    print(f'  during the replay  {summary_ms(during)}  ({len(during)} deliveries)')
 
 
 if __name__ == '__main__':
@@ -142,4 +151,10 @@ if __name__ == '__main__':
     parser.add_argument('--tabs', type=int, default=20, help='tabs that watch the list during the replay')
     parser.add_argument('--rate', type=float, default=20, help='changes/s another tab makes meanwhile')
     parser.add_argument('--warmup', type=float, default=3, help='seconds of edits before the replay')
-    asyncio.run(main(parser.parse_args()))
+    parser.add_argument('--procs', type=int, default=1, help='client processes for the watching and editing tabs')
+    parser.add_argument('--client', choices=['node', 'python'], default='',
+                        help='what drives the watching tabs: node (the default once `npm ci` ran in bench/node) '
+                             'or python')
+    arguments = parser.parse_args()
+    arguments.client = choose_client(arguments.client)
+    main(arguments)
