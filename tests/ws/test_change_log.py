@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import text
 
-from models import Op, new_id
+from models import Op, User, new_id
 from tests.support.helpers import create_list, services
 from tests.support.waiting import eventually
 from travelpack_ui.core.writer import Writer
@@ -15,6 +15,7 @@ from travelpack_ui.lists.applier import Change
 from travelpack_ui.lists.ops import OpService
 from travelpack_ui.live.bridge import PAYLOAD_MAX, _split
 from travelpack_ui.live.rooms import Room
+from travelpack_ui.services import Services
 
 ACTOR = {'id': 'u1', 'display_name': 'Ana', 'initials': 'AN', 'color': '#000'}
 
@@ -42,9 +43,8 @@ async def test_a_room_applies_versions_in_order_skips_repeats_and_stops_at_a_hol
     room.close()
 
 
-async def test_changes_written_elsewhere_are_read_from_the_log_once(client, ana) -> None:
-    """Another writer (as another process is) commits changes this process never published: the room reads them
-    from the change log, in order, when told (on PostgreSQL the trigger tells it by itself)."""
+async def watched_room(client, ana) -> tuple[Services, Room, list[int], User]:
+    """A list with its room open, the versions its pushes carry (in order), and its owner."""
     plist = await create_list(client, ana)
     app = services()
     room = await app.rooms.open(plist['id'])
@@ -52,14 +52,28 @@ async def test_changes_written_elsewhere_are_read_from_the_log_once(client, ana)
     room.pushed.subscribe(lambda message: pushed.extend(c['version'] for c in message['changes']))
     user = app.auth.authenticate(ana['Authorization'].removeprefix('Bearer '))
     assert user is not None
-    elsewhere = OpService(app.db, Writer(app.db))  # not wired to this process's rooms
-    start = room.version
-    ops = [Op(op_id=new_id(), type='item.create', id=new_id(), fields={'name': f'Item {n}'}) for n in range(3)]
-    await elsewhere.apply(plist['id'], ops, user=user)
+    return app, room, pushed, user
+
+
+def create(name: str) -> Op:
+    return Op(op_id=new_id(), type='item.create', id=new_id(), fields={'name': name})
+
+
+async def write_elsewhere(app: Services, room: Room, user: User, count: int) -> None:
+    """Items created by another writer (as another process is), never published to this process's rooms."""
+    elsewhere = OpService(app.db, Writer(app.db))
+    await elsewhere.apply(room.list_id, [create(f'Item {n}') for n in range(count)], user=user)
     elsewhere.writer.close()
-    await app.ops.apply(plist['id'], [Op(op_id=new_id(), type='item.create', id=new_id(),
-                                        fields={'name': 'Here'})], user=user)  # a hole before this one
-    app.rooms.catch_up(plist['id'])
+
+
+async def test_changes_written_elsewhere_are_read_from_the_log_once(client, ana) -> None:
+    """Another writer commits changes this process never published: the room reads them from the change log, in
+    order, when told (on PostgreSQL the trigger tells it by itself)."""
+    app, room, pushed, user = await watched_room(client, ana)
+    start = room.version
+    await write_elsewhere(app, room, user, 3)
+    await app.ops.apply(room.list_id, [create('Here')], user=user)  # a hole before this one
+    app.rooms.catch_up(room.list_id)
     await eventually(lambda: room.version == start + 4)
     await asyncio.sleep(0.3)
     assert pushed == list(range(start + 1, start + 5))
@@ -70,13 +84,7 @@ async def test_a_change_published_here_while_the_log_is_read_is_delivered_once_i
                                                                                          monkeypatch) -> None:
     """The log is read off the event loop; this process's own change, published while that read is under way,
     lands after a hole, waits for it, and every version reaches the room once, in order."""
-    plist = await create_list(client, ana)
-    app = services()
-    room = await app.rooms.open(plist['id'])
-    pushed: list[int] = []
-    room.pushed.subscribe(lambda message: pushed.extend(c['version'] for c in message['changes']))
-    user = app.auth.authenticate(ana['Authorization'].removeprefix('Bearer '))
-    assert user is not None
+    app, room, pushed, user = await watched_room(client, ana)
     reading, release = threading.Event(), threading.Event()
     read = app.rooms._missed
 
@@ -85,15 +93,11 @@ async def test_a_change_published_here_while_the_log_is_read_is_delivered_once_i
         release.wait(5)
         return read(*args)
     monkeypatch.setattr(app.rooms, '_missed', held_read)
-    elsewhere = OpService(app.db, Writer(app.db))
     start = room.version
-    await elsewhere.apply(plist['id'], [Op(op_id=new_id(), type='item.create', id=new_id(),
-                                           fields={'name': f'Item {n}'}) for n in range(2)], user=user)
-    elsewhere.writer.close()
-    app.rooms.catch_up(plist['id'], start + 2)  # on PostgreSQL the trigger's NOTIFY may have done so already
+    await write_elsewhere(app, room, user, 2)
+    app.rooms.catch_up(room.list_id, start + 2)  # on PostgreSQL the trigger's NOTIFY may have done so already
     assert await asyncio.to_thread(reading.wait, 5)
-    await app.ops.apply(plist['id'], [Op(op_id=new_id(), type='item.create', id=new_id(),
-                                        fields={'name': 'Here'})], user=user)
+    await app.ops.apply(room.list_id, [create('Here')], user=user)
     assert room.version == start  # after a hole: held back, not shown
     release.set()
     await eventually(lambda: room.version == start + 3)
