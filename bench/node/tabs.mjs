@@ -92,9 +92,9 @@ class Tab {
 
   // A delta's arrival is when its frame reached this tab's socket, not when this one process got round to decoding
   // it: a browser decodes each tab's frames on that tab's own thread, while here one event loop serves a hundred
-  // tabs, and decoding on arrival made the hundredth tab wait for 99 decodes (about 2 ms, counted as the server's
-  // fan-out). So each frame is stamped as it comes off the socket and decoded once the loop has read every socket
-  // that was ready (setImmediate), in order per tab.
+  // tabs, and decoding on arrival made the hundredth tab wait for 99 decodes (about 1 ms at the median, counted as
+  // the server's fan-out). So each frame is stamped as it comes off the socket and decoded once the loop has read
+  // every socket that was ready (setImmediate), in order per tab.
   timeFrames(transport) {
     const decode = transport.onData.bind(transport);
     let frames = [];

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import event
 from sqlalchemy.exc import OperationalError
 
-from tests.support.helpers import create_list, services
+from tests.support.helpers import account_of, create_list, services
 from travelpack_ui.api.ws_connection import Connection
 from travelpack_ui.core.db import cannot_write
 
@@ -67,7 +67,7 @@ async def test_a_full_disk_acks_each_socket_op_as_rejected_unavailable(client, a
     if not services().db.is_sqlite:
         pytest.skip('fills SQLite')
     plist = await create_list(client, ana)
-    user = services().auth.authenticate(ana['Authorization'].removeprefix('Bearer '))
+    user = account_of(ana)
     room = await services().rooms.open(plist['id'])
     connection = Connection(services(), room, user, websocket=None)  # type: ignore[arg-type]
     assert connection.join()

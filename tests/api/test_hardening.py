@@ -5,7 +5,7 @@ from collections.abc import AsyncIterator
 
 from nicegui import app
 
-from tests.support.helpers import create_list, services
+from tests.support.helpers import account_of, create_list, services
 from tests.support.sharing import join
 from travelpack_ui.api.ws_connection import Connection
 
@@ -213,7 +213,7 @@ async def test_every_change_documents_the_full_disk_and_every_body_its_refusals(
 async def test_a_socket_op_with_a_lone_surrogate_is_rejected_and_the_socket_lives_on(client, ana) -> None:
     """The WebSocket's frame handler on the real room and op path (the in-process app has no WebSocket client)."""
     plist = await create_list(client, ana)
-    user = services().auth.authenticate(ana['Authorization'].removeprefix('Bearer '))
+    user = account_of(ana)
     connection = Connection(services(), await services().rooms.open(plist['id']), user,
                             websocket=None)  # type: ignore[arg-type]
     assert connection.join()

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from models import Op, OpResult, User, new_id
-from tests.support.helpers import create_list, services
+from tests.support.helpers import account_of, create_list, services
 from tests.support.sharing import join
 from travelpack_ui.lists import ops as ops_module
 
@@ -25,9 +25,7 @@ async def list_of_two(client: Any, ana: dict[str, str], ben: dict[str, str]) -> 
     """Ana's list with Ben as editor, and both as the op path's users."""
     plist = await create_list(client, ana)
     await join(client, ana, plist['id'], ben, 'editor')
-    owner, other = (services().auth.authenticate(h['Authorization'].removeprefix('Bearer ')) for h in (ana, ben))
-    assert owner is not None and other is not None
-    return plist, owner, other
+    return plist, account_of(ana), account_of(ben)
 
 
 async def test_a_long_batch_commits_in_slices_and_another_writer_gets_in_between(client, ana, ben,
@@ -73,8 +71,7 @@ async def test_access_that_ends_midway_rejects_the_ops_not_applied_yet(client, a
     plist = await create_list(client, ana)
     await join(client, ana, plist['id'], ben, 'editor')
     app = services()
-    member = app.auth.authenticate(ben['Authorization'].removeprefix('Bearer '))
-    assert member is not None
+    member = account_of(ben)
 
     def removed_after_two(done: list[OpResult]) -> None:
         if len(slices) == 2:

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import text
 
 from models import Op, new_id
-from tests.support.helpers import create_list, services
+from tests.support.helpers import account_of, create_list, services
 
 
 async def test_an_edit_that_waited_for_another_writer_sees_what_it_committed(client, ana) -> None:
@@ -20,9 +20,9 @@ async def test_an_edit_that_waited_for_another_writer_sees_what_it_committed(cli
         pytest.skip('SQLite has one writer for the whole file: two writers never interleave')
     plist = await create_list(client, ana)
     response = await client.post(f'/api/packing-lists/{plist["id"]}/items', json={'name': 'Tent'}, headers=ana)
+    assert response.status_code == 201, response.text
     item = response.json()
-    owner = app.auth.authenticate(ana['Authorization'].removeprefix('Bearer '))
-    assert owner is not None
+    owner = account_of(ana)
     with app.db.writer.connect() as other:
         transaction = other.begin()
         other.execute(text('SELECT id FROM packing_list WHERE id = :id FOR UPDATE'), {'id': plist['id']})

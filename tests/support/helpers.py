@@ -6,6 +6,7 @@ import httpx
 from nicegui import app
 from nicegui.testing import User
 
+from models import User as Account
 from tests.support.mailbox import Mailbox
 from tests.support.waiting import eventually
 from travelpack_ui.services import Services
@@ -13,6 +14,13 @@ from travelpack_ui.services import Services
 
 def services() -> Services:
     return app.state.travelpack
+
+
+def account_of(headers: dict[str, str]) -> Account:
+    """The account behind API headers (its bearer token), for calling the services as that person."""
+    account = services().auth.authenticate(headers['Authorization'].removeprefix('Bearer '))
+    assert account is not None
+    return account
 
 
 def token_from(link: str) -> str:

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import text
 
 from models import Op, User, new_id
-from tests.support.helpers import create_list, services
+from tests.support.helpers import account_of, create_list, services
 from tests.support.waiting import eventually
 from travelpack_ui.core.writer import Writer
 from travelpack_ui.lists.applier import Change
@@ -50,9 +50,7 @@ async def watched_room(client, ana) -> tuple[Services, Room, list[int], User]:
     room = await app.rooms.open(plist['id'])
     pushed: list[int] = []
     room.pushed.subscribe(lambda message: pushed.extend(c['version'] for c in message['changes']))
-    user = app.auth.authenticate(ana['Authorization'].removeprefix('Bearer '))
-    assert user is not None
-    return app, room, pushed, user
+    return app, room, pushed, account_of(ana)
 
 
 def create(name: str) -> Op:
