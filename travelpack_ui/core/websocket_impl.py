@@ -9,6 +9,10 @@ server binds its socket only after the app's start-up, so choosing the class at 
 A room sends the same message to hundreds of tabs. Server frames are not masked, so that message is the same bytes
 on every connection: `FrameWriter.write_frame` puts a frame built once straight on the transport, instead of one
 ASGI send per tab through every middleware's wrapper and a framing per tab (core/broadcast.py).
+
+The protocol's own keepalive pings (`ws_ping_interval`) are what tell a silent API socket from a live one. A tab's
+engine.io socket has engine.io's pings for that (the same heartbeat), so it does not get both: 200 open tabs sent
+40 pings a second and read 40 pongs that nothing needed.
 """
 from typing import Any
 
@@ -19,15 +23,25 @@ from websockets.protocol import State
 
 SCOPE_KEY = 'travelpack.websocket'
 """Where the connection's protocol sits in its ASGI scope (engine.io keeps the scope in each socket's environ)."""
+ENGINEIO_PATH = '/_nicegui_ws/'
+"""Where NiceGUI mounts its socket.io (engine.io) app: the tabs' sockets, which engine.io pings itself."""
 
 
 class FrameWriter(WebSocketsSansIOProtocol):
     """uvicorn's sans-I/O WebSocket protocol, reachable from its scope, that writes ready-made frames too."""
 
+    pinged_by_engineio = False
+
     async def run_asgi(self) -> None:
         scope: dict[str, Any] = self.scope  # type: ignore[assignment]
         scope[SCOPE_KEY] = self
+        self.pinged_by_engineio = scope['path'].startswith(ENGINEIO_PATH)  # before NiceGUI's mount rewrites it
         await super().run_asgi()
+
+    def start_keepalive(self) -> None:
+        """The protocol's pings, except on an engine.io socket: engine.io pings it and closes it when it is silent."""
+        if not self.pinged_by_engineio:
+            super().start_keepalive()
 
     def write_frame(self, frame: bytes) -> bool:
         """Write a whole unmasked frame now, as `send` would; False (nothing written) when this connection is not
