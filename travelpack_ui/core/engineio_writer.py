@@ -9,6 +9,11 @@ A writer waiting on an empty queue has sent everything it was given, so a frame 
 socket's connection now (core/broadcast.py) goes out in the same order as if it had been queued. Each socket
 remembers its WebSocket connection (core/websocket_impl.py) when it takes the WebSocket transport.
 
+What the writer sends (pings, NiceGUI's own messages, packets queued behind a busy writer) goes the same way as a
+room's frames when it can: straight on the connection, not through an ASGI send and every middleware's wrapper
+(none of which looks at a WebSocket message). A connection that cannot take a frame now (paused by a slow reader,
+closing) gets the ASGI send as before, which waits; the writer sends one packet at a time, so order holds.
+
 Upstream report to file (miguelgrinberg/python-engineio): "AsyncSocket.poll: use asyncio.timeout instead of
 wait_for on Python >= 3.11". Once released, `poll` goes.
 """
@@ -16,9 +21,10 @@ import asyncio
 from typing import Any
 
 from engineio import exceptions
+from engineio.async_drivers import asgi
 from engineio.async_socket import AsyncSocket
 
-from travelpack_ui.core.websocket_impl import SCOPE_KEY, FrameWriter
+from travelpack_ui.core.websocket_impl import SCOPE_KEY, FrameWriter, text_frame
 
 _upgrade_websocket = AsyncSocket._upgrade_websocket
 
@@ -63,8 +69,24 @@ def idle_connection(socket: AsyncSocket) -> FrameWriter | None:
     return None  # a busy writer, or a socket made before `install`
 
 
+class FrameSocket(asgi.WebSocket):
+    """engine.io's ASGI WebSocket, writing text packets as whole frames on the connection when it can take them."""
+
+    connection: FrameWriter | None = None
+
+    async def __call__(self, environ: dict[str, Any]) -> Any:
+        self.connection = environ.get('asgi.scope', {}).get(SCOPE_KEY)
+        return await super().__call__(environ)
+
+    async def send(self, message: str | bytes) -> None:
+        if not (isinstance(message, str) and self.connection is not None
+                and self.connection.write_frame(text_frame(message))):
+            await super().send(message)
+
+
 def install() -> None:
     AsyncSocket.writer_idle = False
     AsyncSocket.connection = None
     AsyncSocket.poll = poll
     AsyncSocket._upgrade_websocket = upgrade_websocket
+    asgi._async['websocket'] = FrameSocket
