@@ -50,6 +50,10 @@ def install_web(app: App, settings: Settings) -> None:
     app.add_middleware(NoStore)
     # NiceGUI's socket accepts every origin by default; a browser from elsewhere must not drive our tabs
     core.sio.eio.cors_allowed_origins = sorted(settings.origins)
+    # each message a tab sends is handled in its socket's read loop, in order, not in a task of its own at both the
+    # engine.io and the socket.io level: NiceGUI's handlers are quick (they start tasks for whatever waits)
+    core.sio.async_handlers = False
+    core.sio.eio.async_handlers = False
     app.on_startup(lambda: quick_heartbeats(settings))
 
 
