@@ -8,11 +8,13 @@ connection is paused, and then in order behind what waits.
 """
 import asyncio
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import pytest
 import socketio
 import uvicorn
+from engineio.async_socket import AsyncSocket
 from nicegui.nicegui import SocketIoApp
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -63,9 +65,9 @@ async def served() -> AsyncIterator[tuple[socketio.AsyncServer, str]]:
     await serving
 
 
-async def test_a_room_message_is_written_on_the_tab_s_connection_after_what_was_queued(
-        served: tuple[socketio.AsyncServer, str]) -> None:
-    sio, url = served
+@asynccontextmanager
+async def connected_tab(sio: socketio.AsyncServer, url: str) -> AsyncIterator[tuple[AsyncSocket, list[object]]]:
+    """A python-socketio client in the room: the server's engine.io socket for it, and the deltas it received."""
     tab = socketio.AsyncClient(reconnection=False)
     received: list[object] = []
     tab.on('tp_delta', received.append)
@@ -73,6 +75,15 @@ async def test_a_room_message_is_written_on_the_tab_s_connection_after_what_was_
     try:
         socket = next(iter(sio.eio.sockets.values()))
         assert isinstance(socket.connection, FrameWriter)
+        yield socket, received
+    finally:
+        await tab.disconnect()
+
+
+async def test_a_room_message_is_written_on_the_tab_s_connection_after_what_was_queued(
+        served: tuple[socketio.AsyncServer, str]) -> None:
+    sio, url = served
+    async with connected_tab(sio, url) as (socket, received):
         await eventually(lambda: engineio_writer.idle_connection(socket) is not None)
 
         await sio.emit('tp_delta', {'version': 1}, room='list-1')  # python-socketio's own path: through the queue
@@ -83,21 +94,13 @@ async def test_a_room_message_is_written_on_the_tab_s_connection_after_what_was_
 
         await eventually(lambda: len(received) == 3)
         assert received == [{'version': 1}, {'version': 2}, {'version': 3}]
-    finally:
-        await tab.disconnect()
 
 
 async def test_the_writer_s_packets_go_straight_on_the_connection_and_in_order_while_it_is_paused(
         served: tuple[socketio.AsyncServer, str]) -> None:
     sio, url = served
-    tab = socketio.AsyncClient(reconnection=False)
-    received: list[object] = []
-    tab.on('tp_delta', received.append)
-    await tab.connect(url, socketio_path='/_nicegui_ws/socket.io', transports=['websocket'])
-    try:
-        socket = next(iter(sio.eio.sockets.values()))
+    async with connected_tab(sio, url) as (socket, received):
         connection = socket.connection
-        assert isinstance(connection, FrameWriter)
 
         await sio.emit('tp_delta', {'version': 1}, room='list-1')  # through the queue and the socket's writer
         await eventually(lambda: received == [{'version': 1}])
@@ -112,5 +115,3 @@ async def test_the_writer_s_packets_go_straight_on_the_connection_and_in_order_w
         connection.writable.set()
         await eventually(lambda: len(received) == 3)
         assert received == [{'version': 1}, {'version': 2}, {'version': 3}]
-    finally:
-        await tab.disconnect()
