@@ -19,6 +19,13 @@ HEARTBEAT_S = 1.5
 SLACK_S = 3.0  # a loaded machine (the whole suite on two cores) may be late by this much, never by 40 s
 
 
+def quick_heartbeat(database_url: str, mailbox: Mailbox) -> dict[str, str]:
+    """A server's environment: the test's database and mailbox, and a heartbeat short enough to wait for."""
+    return {'TRAVELPACK_DATABASE_URL': database_url, 'TRAVELPACK_SMTP_HOST': '127.0.0.1',
+            'TRAVELPACK_SMTP_PORT': str(mailbox.port), 'TRAVELPACK_SMTP_STARTTLS': 'false',
+            'TRAVELPACK_HEARTBEAT_S': str(HEARTBEAT_S)}
+
+
 async def raw_socket_that_never_answers(port: int, path: str) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
     """Do the WebSocket handshake by hand, then never read again: pings go unanswered, as from a frozen client."""
     reader, writer = await asyncio.open_connection('127.0.0.1', port)
@@ -33,10 +40,7 @@ async def raw_socket_that_never_answers(port: int, path: str) -> tuple[asyncio.S
 
 async def test_a_socket_that_ignores_pings_leaves_presence_within_two_heartbeats(
         tmp_path: Path, database_url: str, mailbox: Mailbox) -> None:
-    env = {'TRAVELPACK_DATABASE_URL': database_url, 'TRAVELPACK_SMTP_HOST': '127.0.0.1',
-           'TRAVELPACK_SMTP_PORT': str(mailbox.port), 'TRAVELPACK_SMTP_STARTTLS': 'false',
-           'TRAVELPACK_HEARTBEAT_S': str(HEARTBEAT_S)}
-    with live_server(tmp_path / 'live', env=env) as server:
+    with live_server(tmp_path / 'live', env=quick_heartbeat(database_url, mailbox)) as server:
         async with http_client(server) as http:
             ana, ben = await sign_in(http, mailbox, 'ana@example.com'), await sign_in(http, mailbox, 'ben@example.com')
             plist = await ana.post('/api/packing-lists', {'name': 'Lisbon'})
@@ -82,10 +86,7 @@ async def frames_received(port: int, path: str, seconds: float) -> list[Frame]:
 async def test_a_tab_socket_is_pinged_by_engineio_alone(tmp_path: Path, database_url: str, mailbox: Mailbox) -> None:
     """A tab's socket has engine.io's pings; the protocol's own would be a second heartbeat, 40 a second for 200
     tabs. An API socket, which has no other, keeps them."""
-    env = {'TRAVELPACK_DATABASE_URL': database_url, 'TRAVELPACK_SMTP_HOST': '127.0.0.1',
-           'TRAVELPACK_SMTP_PORT': str(mailbox.port), 'TRAVELPACK_SMTP_STARTTLS': 'false',
-           'TRAVELPACK_HEARTBEAT_S': str(HEARTBEAT_S)}
-    with live_server(tmp_path / 'live', env=env) as server:
+    with live_server(tmp_path / 'live', env=quick_heartbeat(database_url, mailbox)) as server:
         async with http_client(server) as http:
             ana = await sign_in(http, mailbox, 'ana@example.com')
             plist = await ana.post('/api/packing-lists', {'name': 'Lisbon'})
