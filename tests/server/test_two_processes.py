@@ -103,6 +103,39 @@ async def test_presence_and_focus_show_across_processes(cluster: Cluster, mailbo
             await sees(on_one, lambda m: focus(m) == {ana.id: tent['id']}, 'Ben, gone from two, gone on one')
 
 
+async def test_someone_on_the_list_through_another_process_is_not_told_of_changes_as_if_away(
+        cluster: Cluster, mailbox: Mailbox) -> None:
+    async with clients(cluster) as (http_one, http_two):
+        ana, ben = await people(http_one, mailbox, 'ana', 'ben')
+        plist = await ana.post('/api/packing-lists', {'name': 'Lisbon'})
+        tent, hat = [await ana.post(f'/api/packing-lists/{plist["id"]}/items', {'name': name})
+                     for name in ('Tent', 'Hat')]
+        await ana.share(plist['id'], ben, 'editor')
+
+        async def ben_packs(item: Message) -> None:  # through process two
+            response = await http_two.patch(f'/api/packing-lists/{plist["id"]}/items/{item["id"]}',
+                                            json={'packed': True}, headers=ben.headers)
+            assert response.status_code == 200, response.text
+
+        def present(m: Message) -> set[str] | None:
+            return {u['id'] for u in m['users']} if m['type'] == 'presence' else None
+
+        async with opened(cluster.two, plist['id'], ben.token) as on_two:
+            async with opened(cluster.one, plist['id'], ana.token) as on_one:
+                await sees(on_two, lambda m: present(m) == {ana.id, ben.id}, 'Ana (on one) present on two')
+                await ben_packs(tent)  # Ana is looking, through process one
+                await sees(on_one, lambda m: m['type'] == 'change' and m['entity']['id'] == tent['id'], 'the change')
+            await sees(on_two, lambda m: present(m) == {ben.id}, 'Ana gone from one, gone on two')
+            await ben_packs(hat)  # Ana is away now
+
+        async def anas_away_news() -> list[str]:  # without the actor's name, which is made up per test
+            response = await http_one.get('/api/user/notifications', headers=ana.headers)
+            entries = response.json()['items']
+            return [e['summary'].split(' ', 1)[1] for e in entries if e['kind'] == 'changed_while_away']
+        assert await eventually(anas_away_news, timeout=DELIVERY_S) == ['packed Hat in Lisbon'], \
+            'only the change made while she was away'
+
+
 async def test_removing_a_member_through_one_process_closes_their_socket_on_the_other_within_a_second(
         cluster: Cluster, mailbox: Mailbox) -> None:
     async with clients(cluster) as (http_one, _):

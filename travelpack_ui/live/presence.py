@@ -91,6 +91,13 @@ class Presence:
                     users.append(user)
         return users
 
+    def user_ids(self) -> set[str]:
+        """The ids of everyone on the list in any process (who is not away)."""
+        ids = set(self.visitors)
+        for _, others in self.elsewhere.values():
+            ids.update(user['id'] for user in others)
+        return ids
+
     def close(self) -> None:
         if self._due is not None:
             self._due.cancel()

@@ -42,7 +42,7 @@ class Notifier:
         if not items:  # the usual burst: someone editing their own unassigned items costs nothing more
             return
         room = self.rooms.get(items[0].list_id)
-        present = set(room.presence.visitors) if room is not None else set()
+        present = room.presence.user_ids() if room is not None else set()  # here or through another process
         background_tasks.create(self._changes(items, present), name='notifications of changes')
 
     def _on_lifecycle(self, list_id: str, what: str) -> None:
