@@ -2,8 +2,8 @@
 
 A change made through either process reaches the sockets of both, once and in list-version order; presence, focus,
 lost access and ended credentials (a revoked token, a deleted account) cross between them; the bin is emptied once;
-a listener connection killed mid-stream heals; and a random burst of ops from clients on both processes leaves every
-client holding what the database holds.
+the listener's and the change reader's connections, killed mid-stream, heal; and a random burst of ops from clients
+on both processes leaves every client holding what the database holds.
 SQLite is one process: these run on PostgreSQL only.
 """
 import asyncio
@@ -29,7 +29,7 @@ from tests.support.cluster import (
     reaches,
     sees,
     session_on,
-    terminate_listeners,
+    terminate_connections,
 )
 from tests.support.live import sibling_database, two_processes
 from tests.support.mailbox import Mailbox
@@ -226,7 +226,7 @@ async def test_the_bin_is_emptied_once_across_processes(cluster: Cluster) -> Non
 # --- recovery and convergence ----------------------------------------------------------------------------------------
 
 
-async def test_after_the_listener_connection_is_killed_every_socket_converges_to_the_database(
+async def test_after_the_listener_and_reader_connections_are_killed_every_socket_converges_to_the_database(
         cluster: Cluster, mailbox: Mailbox) -> None:
     async with clients(cluster) as (http_one, _), AsyncExitStack() as stack:
         ana, ben = await people(http_one, mailbox, 'ana', 'ben')
@@ -246,12 +246,13 @@ async def test_after_the_listener_connection_is_killed_every_socket_converges_to
                 assert {r['status'] for r in ack['results']} <= {'applied', 'conflict'}, ack
                 made.append(op['id'])
 
-        async def kill_the_listeners() -> None:
+        async def kill_the_connections() -> None:
             await sockets[0].expect(lambda _: sum(m['type'] == 'ack' for m in sockets[0].messages) >= 8)
-            killed.append(await asyncio.to_thread(terminate_listeners, cluster.database_url))
+            for name in ('travelpack-listener', 'travelpack-reader'):
+                killed.append(await asyncio.to_thread(terminate_connections, cluster.database_url, name))
 
-        await asyncio.gather(stream(sockets[0], 'ana'), stream(sockets[3], 'ben'), kill_the_listeners())
-        assert killed[0] >= 1, 'no connection named travelpack-listener to kill'
+        await asyncio.gather(stream(sockets[0], 'ana'), stream(sockets[3], 'ben'), kill_the_connections())
+        assert killed == [2, 2], 'each process listens, and reads the changes of the other, on a connection of its own'
         final = await ana.get_list(plist['id'])
         for n, socket in enumerate(sockets):
             await reaches(socket, final['version'], f'socket {n} on process {"one" if n < 2 else "two"}')

@@ -73,14 +73,16 @@ async def closed_within_a_second(socket: Socket) -> int | None:
         raise AssertionError('the socket was still open a second after access ended') from None
 
 
-def terminate_listeners(database_url: str) -> int:
-    """Cut every process's listener connection to this database, as a network blip or a PostgreSQL restart would."""
+def terminate_connections(database_url: str, application_name: str) -> int:
+    """Cut every process's connection of this name (the listener, the change reader) to this database, as a network
+    blip or a PostgreSQL restart would."""
     engine = create_engine(database_url)
     try:
         with engine.connect() as connection:
             ended = connection.execute(text(
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                "WHERE application_name = 'travelpack-listener' AND datname = current_database()")).scalars().all()
+                "WHERE application_name = :name AND datname = current_database()"),
+                {'name': application_name}).scalars().all()
         return sum(ended)
     finally:
         engine.dispose()

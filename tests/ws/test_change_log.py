@@ -2,7 +2,6 @@
 PostgreSQL points them to), never twice, never with a hole; what they cannot read they re-read whole."""
 import asyncio
 import json
-import threading
 from typing import Any
 
 from sqlalchemy import text
@@ -80,21 +79,21 @@ async def test_changes_written_elsewhere_are_read_from_the_log_once(client, ana)
 
 async def test_a_change_published_here_while_the_log_is_read_is_delivered_once_in_order(client, ana,
                                                                                          monkeypatch) -> None:
-    """The log is read off the event loop; this process's own change, published while that read is under way,
-    lands after a hole, waits for it, and every version reaches the room once, in order."""
+    """The log is read while the event loop goes on; this process's own change, published while that read is under
+    way, lands after a hole, waits for it, and every version reaches the room once, in order."""
     app, room, pushed, user = await watched_room(client, ana)
-    reading, release = threading.Event(), threading.Event()
-    read = app.rooms._missed
+    reading, release = asyncio.Event(), asyncio.Event()
+    read = app.rooms.read_changes
 
-    def held_read(*args: Any) -> Any:  # a read waits, in its thread, until this process has published
+    async def held_read(*args: Any) -> Any:  # a read waits until this process has published
         reading.set()
-        release.wait(5)
-        return read(*args)
-    monkeypatch.setattr(app.rooms, '_missed', held_read)
+        await release.wait()
+        return await read(*args)
+    monkeypatch.setattr(app.rooms, 'read_changes', held_read)
     start = room.version
     await write_elsewhere(app, room, user, 2)
     app.rooms.catch_up(room.list_id, start + 2)  # on PostgreSQL the trigger's NOTIFY may have done so already
-    assert await asyncio.to_thread(reading.wait, 5)
+    await asyncio.wait_for(reading.wait(), 5)
     await app.ops.apply(room.list_id, [create('Here')], user=user)
     assert room.version == start  # after a hole: held back, not shown
     release.set()

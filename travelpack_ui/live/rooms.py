@@ -191,6 +191,9 @@ class Rooms:
         """A room was opened in this process (other processes are asked who is on the list)."""
         self._behind: dict[str, int] = {}
         self._reading: set[str] = set()
+        self.read_changes: Callable[[str, int], Awaitable[list[Change] | None]] = self._read_changes_in_a_thread
+        """How a room reads the logged changes after a version (None: shutting down). The PostgreSQL bridge puts a
+        read on the event loop here, made for every change another process writes."""
         ops.changed.subscribe(self._on_changes)
         lists.lifecycle.subscribe(self.on_lifecycle)
 
@@ -273,7 +276,7 @@ class Rooms:
                 if room is None:
                     return
                 try:
-                    missed = await run.io_bound(self._missed, list_id, room.version, told)
+                    missed = await self._missed(list_id, room.version, told)
                 except (SQLAlchemyError, NotFound) as error:  # the list went, or the database is away: the next
                     log.warning('Could not read the changes of list %s: %s', list_id, error)  # news retries
                     return
@@ -291,17 +294,26 @@ class Rooms:
         finally:
             self._reading.discard(list_id)
 
-    def _missed(self, list_id: str, version: int, told: int) -> tuple[list[Change], int | None, dict[str, Any] | None]:
-        """Off the loop: the logged changes after `version`, the version to reach, and the whole list when the log
-        cannot reach it (versions written without a change, or older than the log keeps)."""
-        target = told or current_version(self.lists.db, list_id)
+    async def _missed(self, list_id: str, version: int, told: int
+                      ) -> tuple[list[Change], int | None, dict[str, Any] | None] | None:
+        """The logged changes after `version`, the version to reach, and the whole list when the log cannot reach it
+        (versions written without a change, or older than the log keeps); None when shutting down."""
+        target: int | None = told
+        if not target:
+            target = await run.io_bound(current_version, self.lists.db, list_id)
         if target is None or target <= version:
             return [], target, None
-        changes = changes_after(self.lists.db, list_id, version)
+        changes = await self.read_changes(list_id, version)
+        if changes is None:
+            return None
         complete = [c.version for c in changes] == list(range(version + 1, version + 1 + len(changes)))
         if complete and (changes[-1].version if changes else version) >= target:
             return changes, target, None
-        return changes, target, self.lists.snapshot(list_id)
+        snapshot = await run.io_bound(self.lists.snapshot, list_id)
+        return None if snapshot is None else (changes, target, snapshot)
+
+    async def _read_changes_in_a_thread(self, list_id: str, version: int) -> list[Change] | None:
+        return await run.io_bound(changes_after, self.lists.db, list_id, version)
 
 
 async def _deliver(senders: list[SocketSender], texts: list[str]) -> None:
