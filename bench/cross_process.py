@@ -12,6 +12,7 @@ every tab exactly once. A fresh database is made beside the given one and droppe
 """
 import argparse
 import asyncio
+import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -65,6 +66,7 @@ def main() -> None:
     parser.add_argument('--editors', type=int, default=10)
     parser.add_argument('--seconds', type=float, default=25)
     parser.add_argument('--procs', type=int, default=2, help='client processes per server process')
+    parser.add_argument('--dump', default='', help='write the raw send and arrival times here')
     parser.add_argument('--client', choices=['node', 'python'], default='',
                         help='what drives the tabs: node (the default once `npm ci` ran in bench/node) or python')
     args = parser.parse_args()
@@ -77,6 +79,9 @@ def main() -> None:
             load = Load(f'{args.rate:g} changes/s, {args.editors} editors', tabs, editors=list(range(args.editors)),
                         changes_per_s=args.rate, lists=1, focus_every_s=0, seconds=args.seconds)
             run = run_load(one, load, 2 * args.procs, others=(two,), client=args.client)
+            if args.dump:
+                Path(args.dump).write_text(json.dumps({'title': load.title, 'pids': [one.process.pid, two.process.pid],
+                                                       **run}))
             lines = [report(load, run), *[f'  {line}' for srv in (one, two) for line in srv.errors()[:10]]]
     print(f'\n$ {command_line()}\n' + '\n'.join(lines))
 
