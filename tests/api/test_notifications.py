@@ -200,6 +200,22 @@ async def test_changes_to_your_items_while_you_are_away_collapse_into_one_entry_
                      message='a read entry was not left alone')
 
 
+async def test_changes_made_close_together_are_written_as_one_batch_of_notifications(client, ana, ben) -> None:
+    """Three clicks while Ben is away: one write of notifications (one unread count told, here and to the other
+    processes), not one per click."""
+    plist = await create_list(client, ana, 'Lisbon trip')
+    await join(client, ana, plist['id'], ben, 'editor')
+    mine = [await item(client, ben, plist['id'], name) for name in ('Socks', 'Shirts', 'Hat')]
+    await entry_of(client, ana, 'joined')  # told before the clicks
+    told: list[list[str]] = []
+    services().notifications.counts_changed.subscribe(told.append)
+    for thing in mine:
+        await patch_item(client, ana, plist['id'], thing['id'], packed=True)
+    expected = ['ana packed 3 of your items in Lisbon trip']
+    await eventually(lambda: _summaries(client, ben, 'changed_while_away', expected))
+    assert told == [[(await me(client, ben))['id']]]
+
+
 async def test_a_deleted_list_tells_every_member_but_whoever_deleted_it(client, ana, ben, carl) -> None:
     plist = await create_list(client, ana, 'Lisbon trip')
     for person in (ben, carl):

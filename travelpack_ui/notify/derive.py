@@ -2,8 +2,10 @@
 
 Nothing here runs on the write path: the op path's `changed`, the lists' `lifecycle` and sharing's
 `members_changed` are heard after commit, the room's presence is read at that moment (who is away), and the entries
-are derived and written in a background task. Nobody is notified about their own actions.
+are derived and written in a background task (a list's changes close together, in one write). Nobody is notified
+about their own actions.
 """
+import asyncio
 import logging
 from typing import Any
 
@@ -22,6 +24,9 @@ from travelpack_ui.sharing.context import MemberChange, SharingContext
 
 log = logging.getLogger(__name__)
 
+GATHER_S = 0.5
+"""A list's changes within this long of the first are written as one batch of notifications."""
+
 
 class Notifier:
     """Listens to the services' events and makes the notifications they imply."""
@@ -31,6 +36,8 @@ class Notifier:
         self.notifications = notifications
         self.db = db
         self.rooms = rooms
+        self._gathered: dict[str, list[tuple[list[Change], set[str]]]] = {}
+        """Per list, the changes waiting for `_changes_soon`, each with who was looking when it committed."""
         ops.changed.subscribe(self._on_changes)
         lists.lifecycle.subscribe(self._on_lifecycle)
         sharing.members_changed.subscribe(self._on_members)
@@ -41,9 +48,13 @@ class Notifier:
         items = [c for c in changes if c.op.startswith('item.') and c.activity is not None and _may_concern_others(c)]
         if not items:  # the usual burst: someone editing their own unassigned items costs nothing more
             return
-        room = self.rooms.get(items[0].list_id)
+        list_id = items[0].list_id
+        room = self.rooms.get(list_id)
         present = room.presence.user_ids() if room is not None else set()  # here or through another process
-        background_tasks.create(self._changes(items, present), name='notifications of changes')
+        gathered = self._gathered.setdefault(list_id, [])
+        gathered.append((items, present))
+        if len(gathered) == 1:
+            background_tasks.create(self._changes_soon(list_id), name='notifications of changes')
 
     def _on_lifecycle(self, list_id: str, what: str) -> None:
         if what == 'deleted':
@@ -54,27 +65,34 @@ class Notifier:
 
     # --- derivations ---------------------------------------------------------------------------------------------
 
-    async def _changes(self, changes: list[Change], present: set[str]) -> None:
-        list_id = changes[0].list_id
-        found = await self._people(list_id, changes)
+    async def _changes_soon(self, list_id: str) -> None:
+        """The changes of a list made within `GATHER_S` of each other, and who was looking at each: their entries
+        in one write (ten people packing with the owner away: one write every `GATHER_S`, not one per click)."""
+        await asyncio.sleep(GATHER_S)
+        await self._changes(list_id, self._gathered.pop(list_id))
+
+    async def _changes(self, list_id: str, gathered: list[tuple[list[Change], set[str]]]) -> None:
+        found = await self._people(list_id, [change for changes, _ in gathered for change in changes])
         if found is None:  # shutting down
             return
         list_name, members, linked = found
         if list_name is None:  # the list is gone for good
             return
         assigned: list[Entry] = []
-        handled: set[tuple[str, str]] = set()  # (person, item): told by an 'assigned' entry, not again as away
-        for change in changes:
-            person = _newly_assigned_to(change, linked)
-            if person is None or person == change.actor['id'] or person not in members:
-                continue
-            if change.op == 'item.create' and person not in present:
-                continue  # added while away: counted in their collapsed entry instead
-            name = change.entity.get('name', 'an item')
-            assigned.append(Entry(user_id=person, kind='assigned', list_id=list_id,
-                                  summary=f'{change.actor["display_name"]} assigned {name} to you in {list_name}'))
-            handled.add((person, change.entity['id']))
-        away = away_entries(changes, list_name, linked=linked, members=members, present=present, skip=handled)
+        away: list[Entry] = []
+        for changes, present in gathered:
+            handled: set[tuple[str, str]] = set()  # (person, item): told by an 'assigned' entry, not again as away
+            for change in changes:
+                person = _newly_assigned_to(change, linked)
+                if person is None or person == change.actor['id'] or person not in members:
+                    continue
+                if change.op == 'item.create' and person not in present:
+                    continue  # added while away: counted in their collapsed entry instead
+                name = change.entity.get('name', 'an item')
+                assigned.append(Entry(user_id=person, kind='assigned', list_id=list_id,
+                                      summary=f'{change.actor["display_name"]} assigned {name} to you in {list_name}'))
+                handled.add((person, change.entity['id']))
+            away += away_entries(changes, list_name, linked=linked, members=members, present=present, skip=handled)
         await self.notifications.add(assigned)
         await self.notifications.add(away, merge=merge_away)
 
