@@ -62,8 +62,7 @@ def build_services(settings: Settings) -> Services:
     Notifier(notifications, db, ops=ops, lists=lists, rooms=rooms, sharing=sharing.context)  # lives on its events
     notify.reminders.reminded.subscribe(
         lambda user_id, list_id, summary: notifications.notify(user_id, 'reminder', list_id, summary))
-    bridge = None if db.is_sqlite else Bridge(db, rooms, accounts, notifications,
-                                              heartbeat_s=settings.heartbeat_s)
+    bridge = None if db.is_sqlite else Bridge(db, rooms, accounts, notifications, heartbeat_s=settings.heartbeat_s)
     return Services(settings=settings, db=db, writer=writer, mailer=mailer, accounts=accounts, auth=auth,
                     lists=lists, ops=ops, rooms=rooms, sharing=sharing, notify=notify, notifications=notifications,
                     bridge=bridge)

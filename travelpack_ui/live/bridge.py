@@ -38,7 +38,7 @@ CONNECT_TIMEOUT_S = 5
 
 
 class Bridge:
-    """This process's link to the others: one listening connection, one sending connection."""
+    """This process's link to the others: one listening connection, one sending, one reading the change log."""
 
     def __init__(self, db: Database, rooms: Rooms, accounts: Accounts, notifications: Notifications, *,
                  heartbeat_s: float) -> None:
