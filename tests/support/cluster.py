@@ -17,6 +17,7 @@ from tests.support.ws_client import Api, Message, Socket, http_client, sign_in
 from travelpack_ui.core.db import Database
 
 DELIVERY_S = 5.0  # generous for a change, presence or a closing to cross over: the targets are 30 ms and 1 s
+HEARD_S = 1.0  # for an announcement to reach a process with nothing to watch it by (it takes milliseconds)
 BINNED = 7  # lists in the bin for longer than the bin's days when the processes start
 
 

@@ -125,8 +125,7 @@ class Bridge:
     def _hear(self, data: dict[str, Any]) -> None:
         kind, origin = data['k'], data['o']
         if kind == 'presence':
-            if room := self.rooms.get(data['l']):
-                room.presence.hear(f'{origin}/{data["p"]}', data['u'], ttl=2 * self.refresh_s)
+            self.rooms.hear_presence(data['l'], f'{origin}/{data["p"]}', data['u'], ttl=2 * self.refresh_s)
         elif kind == 'ask':
             if room := self.rooms.get(data['l']):
                 self._announce(room, room.presence.here())
@@ -141,9 +140,7 @@ class Bridge:
         elif kind == 'unread':
             self.notifications.refresh(set(data['u']))
         elif kind == 'gone':
-            for room in list(self.rooms.rooms.values()):
-                for key in [k for k in room.presence.elsewhere if k.startswith(f'{origin}/')]:
-                    room.presence.hear(key, [], ttl=0)
+            self.rooms.forget_process(origin)
 
     # --- telling ------------------------------------------------------------------------------------------------
 
@@ -202,8 +199,8 @@ class Bridge:
         """Announcements last two lapses: repeat ours, forget those of processes that went silent."""
         while True:
             await asyncio.sleep(self.refresh_s)
+            self.rooms.expire_presence()
             for room in list(self.rooms.rooms.values()):
-                room.presence.expire()
                 if room.announced:
                     self._announce(room, room.announced)
 

@@ -8,6 +8,7 @@ pre-encoded text to API sockets. When to push is the coalescer's call (live/coal
 import asyncio
 import json
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -191,6 +192,8 @@ class Rooms:
         """A room was opened in this process (other processes are asked who is on the list)."""
         self._behind: dict[str, int] = {}
         self._reading: set[str] = set()
+        self._heard: dict[str, dict[str, tuple[float, list[dict[str, Any]]]]] = {}
+        """Lists with no room here: who is on them through other processes (per announcement: until, users)."""
         self.read_changes: Callable[[str, int], Awaitable[list[Change] | None]] = self._read_changes_in_a_thread
         """How a room reads the logged changes after a version (None: shutting down). The PostgreSQL bridge puts a
         read on the event loop here, made for every change another process writes."""
@@ -209,6 +212,9 @@ class Rooms:
             async with self.writer.lock:
                 snapshot = self.lists.snapshot(list_id)
             room = Room(list_id, snapshot, burst_window=self.burst_window, presence_interval=self.presence_interval)
+            for key, (until, users) in self._heard.pop(list_id, {}).items():  # who is on it elsewhere, at once
+                if until > time.monotonic():
+                    room.presence.hear(key, users, ttl=until - time.monotonic())
             self.rooms[list_id] = room
             future.set_result(room)
             self.opened.emit(room)
@@ -222,6 +228,47 @@ class Rooms:
 
     def get(self, list_id: str) -> Room | None:
         return self.rooms.get(list_id)
+
+    def hear_presence(self, list_id: str, key: str, users: list[dict[str, Any]], *, ttl: float) -> None:
+        """Who is on a list through another process (`key`: that process and part; no users: nobody any more).
+        Without a room here it is kept all the same: a change written here still must not tell them they were away.
+        """
+        if room := self.rooms.get(list_id):
+            room.presence.hear(key, users, ttl=ttl)
+            return
+        heard = self._heard.setdefault(list_id, {})
+        if users:
+            heard[key] = (time.monotonic() + ttl, users)
+        else:
+            heard.pop(key, None)
+        if not heard:
+            del self._heard[list_id]
+
+    def forget_process(self, origin: str) -> None:
+        """Another process stopped: nobody is on any list through it any more."""
+        for room in list(self.rooms.values()):
+            for key in [k for k in room.presence.elsewhere if k.startswith(f'{origin}/')]:
+                room.presence.hear(key, [], ttl=0)
+        for list_id in list(self._heard):
+            for key in [k for k in self._heard[list_id] if k.startswith(f'{origin}/')]:
+                self.hear_presence(list_id, key, [], ttl=0)
+
+    def expire_presence(self) -> None:
+        """Forget the announcements of processes that stopped repeating them."""
+        now = time.monotonic()
+        for room in list(self.rooms.values()):
+            room.presence.expire()
+        for list_id in list(self._heard):
+            for key in [k for k, (until, _) in self._heard[list_id].items() if until < now]:
+                self.hear_presence(list_id, key, [], ttl=0)
+
+    def looking(self, list_id: str) -> set[str]:
+        """The ids of everyone on the list now, through this process or another (who is not away)."""
+        if room := self.rooms.get(list_id):
+            return room.presence.user_ids()
+        now = time.monotonic()
+        return {user['id'] for until, users in self._heard.get(list_id, {}).values() if until >= now
+                for user in users}
 
     def drop_if_empty(self, list_id: str) -> None:
         room = self.rooms.get(list_id)

@@ -49,8 +49,7 @@ class Notifier:
         if not items:  # the usual burst: someone editing their own unassigned items costs nothing more
             return
         list_id = items[0].list_id
-        room = self.rooms.get(list_id)
-        present = room.presence.user_ids() if room is not None else set()  # here or through another process
+        present = self.rooms.looking(list_id)  # here or through another process, with or without a room here
         gathered = self._gathered.setdefault(list_id, [])
         gathered.append((items, present))
         if len(gathered) == 1:
