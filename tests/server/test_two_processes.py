@@ -104,35 +104,46 @@ async def test_presence_and_focus_show_across_processes(cluster: Cluster, mailbo
             await sees(on_one, lambda m: focus(m) == {ana.id: tent['id']}, 'Ben, gone from two, gone on one')
 
 
-@pytest.mark.parametrize('open_on_two', [True, False], ids=['list open on two', 'list not open on two'])
+@pytest.mark.parametrize('on_two', ['open', 'closed', 'never'],
+                         ids=['list open on two', 'list closed on two', 'list never open on two'])
 async def test_someone_on_the_list_through_another_process_is_not_told_of_changes_as_if_away(
-        cluster: Cluster, mailbox: Mailbox, open_on_two: bool) -> None:
-    """Ana looks through process one while Ben packs her items through process two, which has the list open (a room
-    with her presence) or not (a REST call, nobody's tab there): only what he packs after she left is news to her."""
+        cluster: Cluster, mailbox: Mailbox, on_two: str) -> None:
+    """Ana looks through process one while Ben packs her items through process two: with the list open there (a
+    room that knows she is here), closed there just before (the room gone, what it knew kept), or never opened there
+    (a REST call, nobody's tab there). Only what he packs after she left is news to her."""
     async with clients(cluster) as (http_one, http_two), AsyncExitStack() as stack:
         ana, ben = await people(http_one, mailbox, 'ana', 'ben')
         plist = await ana.post('/api/packing-lists', {'name': 'Lisbon'})
         tent, hat = [await ana.post(f'/api/packing-lists/{plist["id"]}/items', {'name': name})
                      for name in ('Tent', 'Hat')]
         await ana.share(plist['id'], ben, 'editor')
-        on_two = await stack.enter_async_context(opened(cluster.two, plist['id'], ben.token)) if open_on_two else None
+        bens = None if on_two == 'never' else await stack.enter_async_context(opened(cluster.two, plist['id'],
+                                                                                     ben.token))
 
         async def ben_packs(item: Message) -> None:
             response = await http_two.patch(f'/api/packing-lists/{plist["id"]}/items/{item["id"]}',
                                             json={'packed': True}, headers=ben.headers)
             assert response.status_code == 200, response.text
 
-        async def two_hears(here: set[str], what: str) -> None:
-            if on_two is None:  # nothing there to watch: the announcement takes milliseconds
-                await asyncio.sleep(HEARD_S)
-            else:
-                await sees(on_two, lambda m: m['type'] == 'presence' and {u['id'] for u in m['users']} == here, what)
+        def here(m: Message) -> set[str] | None:
+            return {u['id'] for u in m['users']} if m['type'] == 'presence' else None
 
         async with opened(cluster.one, plist['id'], ana.token) as on_one:
-            await two_hears({ana.id, ben.id}, 'Ana (on one) present on two')
+            if bens is None:
+                await asyncio.sleep(HEARD_S)  # nothing on two to watch: Ana's announcement takes milliseconds
+            else:
+                await sees(bens, lambda m: here(m) == {ana.id, ben.id}, 'Ana (on one) present on two')
+            if on_two == 'closed':
+                assert bens is not None
+                await bens.ws.close()
+                await sees(on_one, lambda m: here(m) == {ana.id}, "Ben gone from two: the list's room there closed")
             await ben_packs(tent)  # Ana is looking, through process one
             await sees(on_one, lambda m: m['type'] == 'change' and m['entity']['id'] == tent['id'], 'the change')
-        await two_hears({ben.id}, 'Ana gone from one, gone on two')
+        if on_two == 'open':
+            assert bens is not None
+            await sees(bens, lambda m: here(m) == {ben.id}, 'Ana gone from one, gone on two')
+        else:
+            await asyncio.sleep(HEARD_S)
         await ben_packs(hat)  # Ana is away now
 
         async def anas_away_news() -> list[str]:  # without the actor's name, which is made up per test

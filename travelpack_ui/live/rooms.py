@@ -275,6 +275,8 @@ class Rooms:
         if room is not None and room.is_empty:
             room.close()
             del self.rooms[list_id]
+            if room.presence.elsewhere:  # still on it through the others: kept for whoever asks who is looking
+                self._heard[list_id] = dict(room.presence.elsewhere)
 
     def on_lifecycle(self, list_id: str, what: str) -> None:
         """A list's fate changed, here or (told through PostgreSQL) in another process."""
