@@ -67,6 +67,18 @@ class Presence:
             return
         self._changed()
 
+    def adopt(self, other: 'Presence') -> None:
+        """Take what `other` heard from other processes and still holds (a room opening or closing hands it over)."""
+        now = time.monotonic()
+        for key, (until, users) in other.elsewhere.items():
+            if until > now:
+                self.hear(key, users, ttl=until - now)
+
+    def forget(self, process: str) -> None:
+        """That process stopped: nobody is on the list through it any more (its announcements are `process/part`)."""
+        for key in [k for k in self.elsewhere if k.startswith(f'{process}/')]:
+            self.hear(key, [], ttl=0)
+
     def expire(self) -> None:
         """Forget the announcements of processes that stopped repeating them."""
         now = time.monotonic()

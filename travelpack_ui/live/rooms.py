@@ -8,8 +8,7 @@ pre-encoded text to API sockets. When to push is the coalescer's call (live/coal
 import asyncio
 import json
 import logging
-import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
 from nicegui import Event, background_tasks, core, run
@@ -192,8 +191,8 @@ class Rooms:
         """A room was opened in this process (other processes are asked who is on the list)."""
         self._behind: dict[str, int] = {}
         self._reading: set[str] = set()
-        self._heard: dict[str, dict[str, tuple[float, list[dict[str, Any]]]]] = {}
-        """Lists with no room here: who is on them through other processes (per announcement: until, users)."""
+        self._heard: dict[str, Presence] = {}
+        """Lists with no room here: who is on them through other processes (a presence that pushes to nobody)."""
         self.read_changes: Callable[[str, int], Awaitable[list[Change] | None]] = self._read_changes_in_a_thread
         """How a room reads the logged changes after a version (None: shutting down). The PostgreSQL bridge puts a
         read on the event loop here, made for every change another process writes."""
@@ -212,9 +211,9 @@ class Rooms:
             async with self.writer.lock:
                 snapshot = self.lists.snapshot(list_id)
             room = Room(list_id, snapshot, burst_window=self.burst_window, presence_interval=self.presence_interval)
-            for key, (until, users) in self._heard.pop(list_id, {}).items():  # who is on it elsewhere, at once
-                if until > time.monotonic():
-                    room.presence.hear(key, users, ttl=until - time.monotonic())
+            if heard := self._heard.pop(list_id, None):  # who is on it elsewhere, at once
+                heard.close()
+                room.presence.adopt(heard)
             self.rooms[list_id] = room
             future.set_result(room)
             self.opened.emit(room)
@@ -233,50 +232,51 @@ class Rooms:
         """Who is on a list through another process (`key`: that process and part; no users: nobody any more).
         Without a room here it is kept all the same: a change written here still must not tell them they were away.
         """
-        if room := self.rooms.get(list_id):
-            room.presence.hear(key, users, ttl=ttl)
-            return
-        heard = self._heard.setdefault(list_id, {})
-        if users:
-            heard[key] = (time.monotonic() + ttl, users)
-        else:
-            heard.pop(key, None)
-        if not heard:
-            del self._heard[list_id]
+        room = self.rooms.get(list_id)
+        (room.presence if room is not None else self._unheard(list_id)).hear(key, users, ttl=ttl)
+        self._drop_unheard([list_id])
 
     def forget_process(self, origin: str) -> None:
         """Another process stopped: nobody is on any list through it any more."""
-        for room in list(self.rooms.values()):
-            for key in [k for k in room.presence.elsewhere if k.startswith(f'{origin}/')]:
-                room.presence.hear(key, [], ttl=0)
-        for list_id in list(self._heard):
-            for key in [k for k in self._heard[list_id] if k.startswith(f'{origin}/')]:
-                self.hear_presence(list_id, key, [], ttl=0)
+        for presence in self._presences():
+            presence.forget(origin)
+        self._drop_unheard()
 
     def expire_presence(self) -> None:
         """Forget the announcements of processes that stopped repeating them."""
-        now = time.monotonic()
-        for room in list(self.rooms.values()):
-            room.presence.expire()
-        for list_id in list(self._heard):
-            for key in [k for k, (until, _) in self._heard[list_id].items() if until < now]:
-                self.hear_presence(list_id, key, [], ttl=0)
+        for presence in self._presences():
+            presence.expire()
+        self._drop_unheard()
 
     def looking(self, list_id: str) -> set[str]:
         """The ids of everyone on the list now, through this process or another (who is not away)."""
-        if room := self.rooms.get(list_id):
-            return room.presence.user_ids()
-        now = time.monotonic()
-        return {user['id'] for until, users in self._heard.get(list_id, {}).values() if until >= now
-                for user in users}
+        room = self.rooms.get(list_id)
+        presence = room.presence if room is not None else self._heard.get(list_id)
+        return presence.user_ids() if presence is not None else set()
+
+    def _presences(self) -> list[Presence]:
+        return [room.presence for room in self.rooms.values()] + list(self._heard.values())
+
+    def _unheard(self, list_id: str) -> Presence:
+        """The presence kept for a list with no room here (nobody here to push it to)."""
+        if list_id not in self._heard:
+            self._heard[list_id] = Presence(lambda _: None, interval=self.presence_interval)
+        return self._heard[list_id]
+
+    def _drop_unheard(self, list_ids: Iterable[str] | None = None) -> None:
+        """Stop keeping these lists (None: any) once nobody is on them through another process."""
+        for list_id in list(self._heard if list_ids is None else list_ids):
+            if (heard := self._heard.get(list_id)) is not None and not heard.elsewhere:
+                del self._heard[list_id]
+                heard.close()
 
     def drop_if_empty(self, list_id: str) -> None:
         room = self.rooms.get(list_id)
         if room is not None and room.is_empty:
             room.close()
             del self.rooms[list_id]
-            if room.presence.elsewhere:  # still on it through the others: kept for whoever asks who is looking
-                self._heard[list_id] = dict(room.presence.elsewhere)
+            self._unheard(list_id).adopt(room.presence)  # still on it through the others: kept
+            self._drop_unheard([list_id])
 
     def on_lifecycle(self, list_id: str, what: str) -> None:
         """A list's fate changed, here or (told through PostgreSQL) in another process."""
