@@ -1,22 +1,41 @@
 """Small helpers shared by every table: ids, clocks, text rules."""
 import unicodedata
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Table
+from sqlalchemy.orm import configure_mappers
+from sqlmodel import SQLModel
 
 NAME_MAX = 200
 NOTES_MAX = 2000
 QUANTITY_MAX = 9999
 ITEMS_PER_LIST_MAX = 2000
+M = TypeVar('M', bound=SQLModel)
 
 
 def table_of(model: type[Any]) -> Table:
     """A model's Core table, for statements built once (SQLModel leaves `__table__` untyped)."""
     table: Table = model.__table__
     return table
+
+
+def detached(model: type[M], values: Mapping[str, Any], *, defaults: bool = False) -> M:
+    """An instance of a table model holding these column values, built the way the ORM builds a row it loaded (no
+    validation, no attribute events) and never part of a session: for rows the op path writes with Core statements,
+    where building through `__init__` cost an event per attribute. `defaults` fills the fields `values` leaves out
+    from the model's own defaults, as `__init__` would."""
+    mapper = model.__mapper__  # type: ignore[attr-defined]
+    if not mapper.configured:  # the ORM configures its mappers on first use; this may come before any ORM query
+        configure_mappers()
+    instance: M = mapper.class_manager.new_instance()
+    if defaults:
+        instance.__dict__.update({name: field.get_default(call_default_factory=True)
+                                  for name, field in model.model_fields.items() if name not in values})
+    instance.__dict__.update(values)
+    return instance
 
 
 def new_id() -> str:

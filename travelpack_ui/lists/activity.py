@@ -10,11 +10,10 @@ and open feeds drop the line.
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, insert, update
-from sqlmodel import Session, col, select
+from sqlalchemy import Connection, bindparam, delete, insert, select, update
 
 from models import ENTITY_TABLES, Activity, Audited, Item, PackingList, User, activity_entry, table_of, utcnow
-from models.common import aware
+from models.common import aware, detached
 from models.describe import changed_fields
 
 COLLAPSE_SECONDS = 60
@@ -22,8 +21,7 @@ _rows = table_of(Activity).c
 ADD = insert(table_of(Activity))
 MERGE = update(table_of(Activity)).where(_rows.id == bindparam('_id'))
 REMOVE = delete(table_of(Activity)).where(_rows.id == bindparam('_id'))
-NEW_COLUMNS = tuple(column.key for column in _rows if column.key != 'id')
-NEWEST = select(Activity).where(Activity.list_id == bindparam('list_id')).order_by(col(Activity.id).desc()).limit(1)
+NEWEST = select(*_rows).where(_rows.list_id == bindparam('list_id')).order_by(_rows.id.desc()).limit(1)
 UNKNOWN = object()
 """`ActivityLog.last` when the list's newest row must be read from the database."""
 
@@ -33,14 +31,14 @@ class ActivityLog:
 
     Only the op path writes activity rows of an existing list, and it holds the list (the writer's lock; on
     PostgreSQL the list row, locked for update), so the newest row is the one this log wrote last: it is read from
-    the database once per transaction, not once per op. Rows are written at once with Core statements (the row
-    objects stay outside the session); `writes` counts them, so the caller can tell whether an op wrote any.
+    the database once per transaction, not once per op. Rows are written at once with Core statements, and the row
+    objects are built `detached`, outside any session; `writes` counts them, so the caller can tell whether an op
+    wrote any.
     """
 
-    def __init__(self, session: Session, connection: Connection, plist: PackingList, user: User, *,
+    def __init__(self, connection: Connection, plist: PackingList, user: User, *,
                  lookup: Callable[[type[Audited], str], Audited | None], newest: Activity | object | None = UNKNOWN
                  ) -> None:
-        self.session = session
         self.connection = connection
         self.lookup = lookup
         self.plist = plist
@@ -75,11 +73,11 @@ class ActivityLog:
             self._write(MERGE, {'_id': last.id, 'before': last.before, 'after': last.after, 'at': now,
                                 'context': last.context, 'list_version': last.list_version})
             return {**activity_entry(last, self.user), 'collapsed': True}
-        activity = Activity(list_id=self.plist.id, actor_id=self.user.id, at=now, op=op_type,
-                            entity_id=entity.id, entity_name=getattr(entity, 'name', '') or '',  # type: ignore
-                            before=before, after=after, context=context, list_version=self.plist.version)
-        activity.id = self._write(ADD, {name: getattr(activity, name) for name in NEW_COLUMNS}).inserted_primary_key[0]
-        self.last = activity
+        row = {'list_id': self.plist.id, 'actor_id': self.user.id, 'at': now, 'op': op_type,
+               'entity_id': entity.id, 'entity_name': getattr(entity, 'name', '') or '',  # type: ignore
+               'before': before, 'after': after, 'context': context, 'list_version': self.plist.version}
+        row['id'] = self._write(ADD, row).inserted_primary_key[0]
+        activity = self.last = detached(Activity, row)
         return {**activity_entry(activity, self.user), 'collapsed': False}
 
     def _write(self, statement: Any, values: dict[str, Any]) -> Any:
@@ -88,9 +86,8 @@ class ActivityLog:
 
     def _last(self) -> Activity | None:
         if self.last is UNKNOWN:
-            self.last = self.session.exec(NEWEST, params={'list_id': self.plist.id}).first()
-            if self.last is not None:
-                self.session.expunge(self.last)  # written here with Core, never flushed by the session
+            row = self.connection.execute(NEWEST, {'list_id': self.plist.id}).first()
+            self.last = None if row is None else detached(Activity, dict(row._mapping))
         return self.last  # type: ignore[return-value]
 
 

@@ -6,10 +6,10 @@ before the first write, so a rejected op has written nothing and needs no savepo
 
 One applier serves one write transaction (a slice of a batch), which holds the list, so it keeps what every op
 would otherwise ask the database for again: the live item count, the highest position per table, people's names,
-which ids the ops name are not taken yet, and the rows themselves. Those rows live outside the session (expunged
-when read): each op writes what it changed with Core statements built once below (INSERT or a whole-row UPDATE per
-entity, one version UPDATE of the list), never through the ORM's unit of work, whose flush bookkeeping cost
-several times the statements themselves.
+which ids the ops name are not taken yet, and the rows themselves. Those rows live outside the session (read as
+plain columns and built `detached`, as are new ones): each op writes what it changed with Core statements built
+once below (INSERT or a whole-row UPDATE per entity, one version UPDATE of the list), never through the ORM's unit
+of work, whose flush bookkeeping cost several times the statements themselves.
 """
 import uuid
 from dataclasses import dataclass, field
@@ -17,7 +17,7 @@ from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy import Connection, Insert, Update, bindparam, insert, update
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, func, select
 
 from models import (
     CREATE_PAYLOADS,
@@ -32,9 +32,11 @@ from models import (
     User,
     find_conflicts,
     iso,
+    table_of,
     utcnow,
     validation_sentence,
 )
+from models.common import detached
 from models.lists import Payload
 from travelpack_ui.core.errors import Rejected
 from travelpack_ui.lists.activity import UNKNOWN, ActivityLog
@@ -73,7 +75,8 @@ def _row_statements(table: type[Audited]) -> tuple[Insert, Update, tuple[str, ..
 
 def _reads(table: type[Audited]) -> tuple[Any, Any]:
     """The rows of these ids (`ids`), and the highest position in the list (`list_id`)."""
-    return (select(table).where(col(table.id).in_(bindparam('ids', expanding=True))),  # type: ignore[attr-defined]
+    columns = table_of(table).c
+    return (select(*columns).where(columns.id.in_(bindparam('ids', expanding=True))),
             select(func.max(table.position)).where(table.list_id == bindparam('list_id')))  # type: ignore
 
 
@@ -106,7 +109,7 @@ class OpApplier:
         self.items_max = items_max
         self.actor = actor_of(user)
         self.changes: list[Change] = []
-        self.activity = ActivityLog(session, self.connection, plist, user, lookup=self._get, newest=newest)
+        self.activity = ActivityLog(self.connection, plist, user, lookup=self._get, newest=newest)
         self._last_conflicts: list[dict[str, Any]] = []
         self._touched: dict[int, tuple[Audited, set[str]]] = {}  # what this op changed (by id()), and which columns
         self._new: set[int] = set()  # ... of which these are new rows
@@ -135,8 +138,7 @@ class OpApplier:
             free = self._free.get(table, set())
             ids = {entity_id for entity_id in ids if (table, entity_id) not in self._held and entity_id not in free}
             if ids:
-                self.adopt(table, ids, self.session.exec(READS[table][0],
-                                                         params={'ids': list(ids)}).all())
+                self.adopt(table, ids, self._read(table, ids))
 
     def adopt(self, table: type[Audited], ids: set[str], found: list[Audited]) -> None:
         """Take the rows of `table` read for `ids`: the ids not found are free."""
@@ -184,7 +186,8 @@ class OpApplier:
         placed = fields.get('position') is not None
         if not placed:
             fields['position'] = self._next_position(table)
-        entity = table(id=entity_id, list_id=self.plist.id, created_by=self.user.id, **fields)
+        entity = detached(table, {'id': entity_id, 'list_id': self.plist.id, 'created_by': self.user.id, **fields},
+                          defaults=True)
         self._held[(table, entity_id)] = entity
         self._new.add(id(entity))
         self._stamp(entity, list(table.EDITABLE), created=True)
@@ -302,10 +305,14 @@ class OpApplier:
         changes on it."""
         entity = self._held.get((table, entity_id))
         if entity is None and entity_id not in self._free.get(table, ()):
-            entity = self.session.get(table, entity_id)
-            if entity is not None:
-                self._hold(table, entity)
+            self.adopt(table, {entity_id}, self._read(table, {entity_id}))
+            entity = self._held.get((table, entity_id))
         return entity
+
+    def _read(self, table: type[Audited], ids: set[str]) -> list[Audited]:
+        """The rows of these ids, built `detached`: this applier writes them itself."""
+        found = self.connection.execute(READS[table][0], {'ids': list(ids)}).mappings()
+        return [detached(table, dict(values)) for values in found]
 
     def _hold(self, table: type[Audited], entity: Audited) -> Audited:
         """Take a row just read out of the session: this applier writes it itself (see `_write`)."""

@@ -16,8 +16,8 @@ from functools import partial
 from typing import Any
 
 from nicegui import Event
-from sqlalchemy import bindparam, func, insert
-from sqlmodel import Session, col, select
+from sqlalchemy import Row, Table, bindparam, func, insert, select
+from sqlmodel import Session, SQLModel, col
 
 from models import (
     ENTITY_TABLES,
@@ -39,6 +39,7 @@ from models import (
     table_of,
     utcnow,
 )
+from models.common import detached
 from travelpack_ui.core.db import Database
 from travelpack_ui.core.errors import DomainError, Forbidden, NotFound, Rejected
 from travelpack_ui.core.writer import Writer
@@ -52,44 +53,78 @@ ends the slice after the op being applied, so it waits behind one op of a long b
 AHEAD = 16
 """Ops whose earlier answers (op records) and entities are read in one query each, ahead of applying them."""
 
-_newest = select(func.max(Activity.id)).where(Activity.list_id == bindparam('list_id')).scalar_subquery()
+_records = table_of(OpRecord).c
+_members = table_of(ListMember).c
+_newest = select(func.max(Activity.id)).where(col(Activity.list_id) == bindparam('list_id')).scalar_subquery()
 _live_items = select(func.count()).select_from(Item).where(
-    Item.list_id == bindparam('list_id'), col(Item.deleted_at).is_(None)).scalar_subquery()
-_top_item = select(func.max(Item.position)).where(Item.list_id == bindparam('list_id')).scalar_subquery()
+    col(Item.list_id) == bindparam('list_id'), col(Item.deleted_at).is_(None)).scalar_subquery()
+_top_item = select(func.max(Item.position)).where(col(Item.list_id) == bindparam('list_id')).scalar_subquery()
 
 
-def _access(table: type[InList] | None, adding: bool, single: bool) -> tuple[Any, dict[str, int]]:
+@dataclass(frozen=True)
+class Access:
+    """The access query of one shape of batch, and where each part of it sits in its rows."""
+    query: Any
+    rows: dict[str, tuple[type[SQLModel], slice]]
+    """Whole rows (the list, the user, ...): their model and their columns' place."""
+    values: dict[str, int]
+    """Single values (the role, the earlier answer, ...): their place."""
+
+    def row(self, found: Row[Any], name: str) -> Any:
+        """The row `name` of a result row, built `detached` (the applier writes it with Core statements), or None
+        when its outer join found nothing."""
+        model, where = self.rows[name]
+        values = dict(zip(table_of(model).c.keys(), found[where], strict=True))
+        return None if values['id'] is None else detached(model, values)
+
+
+def _access(table: type[InList] | None, adding: bool, single: bool) -> Access:
     """In one query, once the list is held (`LOCK`): the list, the user's role on it, the user, and what the
     applier would otherwise ask for one by one: the list's newest activity row (what an update may collapse into);
     the rows of `table` the first ops name (`ids`: a row per entity found), for items
     with their category (whose name their activity row keeps); for a single op, the answer it was already given;
     when they add items, the live item count and the highest item position (each reads the list's items: only
-    when needed). The query, and where each of these is in its rows.
+    when needed). Plain columns, not ORM entities: building rows out of them is most of the ORM's cost here.
     """
-    query: Any = (select(PackingList, ListMember.role, User, Activity)
-                  .join(ListMember, (col(ListMember.list_id) == col(PackingList.id))
-                        & (col(ListMember.user_id) == bindparam('user_id')))
-                  .join(User, col(User.id) == col(ListMember.user_id))
-                  .outerjoin(Activity, col(Activity.id) == _newest)
-                  .where(col(PackingList.id) == bindparam('list_id')))
-    names = ['list', 'role', 'user', 'newest']
+    columns: list[Any] = []
+    rows: dict[str, tuple[type[SQLModel], slice]] = {}
+    values: dict[str, int] = {}
+
+    def take(name: str, model: type[SQLModel]) -> Table:
+        found = table_of(model)
+        rows[name] = (model, slice(len(columns), len(columns) + len(found.c)))
+        columns.extend(found.c)
+        return found
+
+    def value(name: str, column: Any) -> None:
+        values[name] = len(columns)
+        columns.append(column)
+
+    lists = take('list', PackingList)
+    value('role', _members.role)
+    users = take('user', User)
+    activity = take('newest', Activity)
+    joined: Any = (lists.join(table_of(ListMember), (_members.list_id == lists.c.id)
+                              & (_members.user_id == bindparam('user_id')))
+                   .join(users, users.c.id == _members.user_id)
+                   .outerjoin(activity, activity.c.id == _newest))
     if table is not None:
-        query = query.add_columns(table).outerjoin(table, col(table.id).in_(bindparam('ids', expanding=True)))
-        names.append('entity')
+        entities = take('entity', table)
+        joined = joined.outerjoin(entities, entities.c.id.in_(bindparam('ids', expanding=True)))
         if table is Item:
-            query = query.add_columns(Category).outerjoin(Category, col(Category.id) == col(Item.category_id))
-            names.append('category')
+            categories = take('category', Category)
+            joined = joined.outerjoin(categories, categories.c.id == entities.c.category_id)
     if single:
-        query = query.add_columns(_records.list_id, _records.result).outerjoin(
-            OpRecord, (_records.user_id == bindparam('user_id')) & (_records.op_id == bindparam('op_id')))
-        names += ['answered_in', 'answer']
+        value('answered_in', _records.list_id)
+        value('answer', _records.result)
+        joined = joined.outerjoin(table_of(OpRecord), (_records.user_id == bindparam('user_id'))
+                                  & (_records.op_id == bindparam('op_id')))
     if adding:
-        query = query.add_columns(_live_items, _top_item)
-        names += ['live_items', 'top_item']
-    return query, {name: n for n, name in enumerate(names)}
+        value('live_items', _live_items)
+        value('top_item', _top_item)
+    return Access(select(*columns).select_from(joined).where(lists.c.id == bindparam('list_id')), rows, values)
 
 
-_records = table_of(OpRecord).c
 _lists = table_of(PackingList).c
 LOCK = select(_lists.id).where(_lists.id == bindparam('list_id')).with_for_update()
 """PostgreSQL: hold the list's row before reading anything else of it. Every writer of the list, in any process,
@@ -97,7 +132,7 @@ takes this lock first, so the reads that follow (a new snapshot each, under READ
 before committed. Locking in the same statement as those reads would not: PostgreSQL re-reads the locked row once
 the lock is free, but the joined rows (an item, the newest activity) would come from the snapshot taken before
 the wait. SQLite needs none of this: its writer holds the whole database from BEGIN IMMEDIATE."""
-ACCESS: dict[tuple[type[Audited] | None, bool, bool], tuple[Any, dict[str, int]]] = {
+ACCESS: dict[tuple[type[Audited] | None, bool, bool], Access] = {
     (table, adding, single): _access(table, adding, single)
     for table in (None, *ENTITY_TABLES.values()) for adding in (False, True) for single in (False, True)}
 ADDING = frozenset({'item.create', 'item.restore'})
@@ -165,32 +200,31 @@ class OpService:
         single = len(ops) == 1  # a click: its earlier answer (if resent) is read with the list
         wanted = OpApplier.wanted(ops[:AHEAD])
         table, ids = next(iter(wanted.items())) if len(wanted) == 1 else (None, set())
-        query, at = ACCESS[table, adding, single]
+        access = ACCESS[table, adding, single]
         if not self.db.is_sqlite:
             session.connection().execute(LOCK, {'list_id': list_id})
         params = {'list_id': list_id, 'user_id': user_id, 'ids': list(ids), 'op_id': ops[0].op_id if single else None}
-        rows = session.exec(query, params=params).all()
-        if not rows or rows[0][0].deleted_at is not None:
+        rows = session.connection().execute(access.query, params).all()
+        plist = access.row(rows[0], 'list') if rows else None
+        if plist is None or plist.deleted_at is not None:
             raise NotFound('No such packing list.', code='not_found')
         first = rows[0]
-        plist, role, user, newest = first[:4]
-        live_items, top_item = (first[at['live_items']], first[at['top_item']]) if adding else (None, None)
+        role, user, newest = first[access.values['role']], access.row(first, 'user'), access.row(first, 'newest')
+        live_items, top_item = ((first[access.values['live_items']], first[access.values['top_item']]) if adding
+                                else (None, None))
         if not can(role, Action.edit_items):
             raise Forbidden('Your role on this list is viewer: you can look, not change.', code='forbidden')
-        for row in (plist, newest):  # the applier writes these with Core statements
-            if row is not None:
-                session.expunge(row)
         applier = OpApplier(session, plist, user, items_max=self.items_max, newest=newest, live_items=live_items,
                             top_item=top_item)
         if table is not None:
-            applier.adopt(table, ids, [row[at['entity']] for row in rows if row[at['entity']] is not None])
+            applier.adopt(table, ids, [e for e in (access.row(row, 'entity') for row in rows) if e is not None])
         if table is Item:
-            applier.adopt(Category, set(), [row[at['category']] for row in rows if row[at['category']] is not None])
+            applier.adopt(Category, set(), [c for c in (access.row(row, 'category') for row in rows) if c is not None])
         deadline = time.monotonic() + SLICE_S
         results: list[OpResult] = []
         records: dict[str, tuple[str, dict[str, Any]]] = {}  # op id: (list id, result), earlier and new
-        if single and first[at['answered_in']] is not None:
-            records[ops[0].op_id] = (first[at['answered_in']], first[at['answer']])
+        if single and first[access.values['answered_in']] is not None:
+            records[ops[0].op_id] = (first[access.values['answered_in']], first[access.values['answer']])
         new: list[dict[str, Any]] = []
         while len(results) < len(ops) and (not results or not self._slice_over(deadline)):  # at least one op
             ahead = ops[len(results):len(results) + AHEAD]
