@@ -1,9 +1,10 @@
 """Small helpers shared by every table: ids, clocks, text rules."""
+import functools
 import unicodedata
 import uuid
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import Table
 from sqlalchemy.orm import configure_mappers
@@ -32,10 +33,18 @@ def detached(model: type[M], values: Mapping[str, Any], *, defaults: bool = Fals
         configure_mappers()
     instance: M = mapper.class_manager.new_instance()
     if defaults:
-        instance.__dict__.update({name: field.get_default(call_default_factory=True)
-                                  for name, field in model.model_fields.items() if name not in values})
+        instance.__dict__.update({name: make() if make else value for name, make, value in _defaults(model)
+                                  if name not in values})
     instance.__dict__.update(values)
     return instance
+
+
+@functools.cache
+def _defaults(model: type[SQLModel]) -> tuple[tuple[str, Callable[[], Any] | None, Any], ...]:
+    """Each field's default factory or value (`FieldInfo.get_default` reads the factory's signature every call).
+    Our factories take no arguments, and our plain defaults are immutable, so they need no copy."""
+    return tuple((name, cast(Callable[[], Any] | None, field.default_factory), field.default)
+                 for name, field in model.model_fields.items())
 
 
 def new_id() -> str:
@@ -159,6 +168,7 @@ PALETTE = ['#e11d48', '#db2777', '#9333ea', '#4f46e5', '#2563eb', '#0891b2',
            '#059669', '#65a30d', '#ca8a04', '#ea580c', '#dc2626', '#7c3aed']
 
 
+@functools.lru_cache(maxsize=4096)
 def color_for(key: str) -> str:
     """A stable avatar color: the same user always gets the same one."""
     return PALETTE[uuid.uuid5(uuid.NAMESPACE_URL, key).int % len(PALETTE)]
