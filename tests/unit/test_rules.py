@@ -1,10 +1,13 @@
 """The data rules need no database: roles, the conflict rule, text limits, activity sentences."""
+from typing import Any
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from sqlalchemy import inspect
 
-from models import Action, Activity, Role, can, describe, find_conflicts, higher
-from models.common import clean_name, clean_notes, initials_of
+from models import Action, Activity, Audited, Bag, Category, Item, Role, Traveler, can, describe, find_conflicts, higher
+from models.common import clean_name, clean_notes, detached, initials_of, new_id
 
 
 @pytest.mark.parametrize(('role', 'allowed'), [
@@ -104,3 +107,16 @@ def activity(op: str, name: str = 'Sunscreen', before: dict | None = None, after
 ])
 def test_activity_sentences(entry: Activity, sentence: str) -> None:
     assert describe(entry, 'Ana') == sentence
+
+
+@pytest.mark.parametrize('model', [Item, Category, Bag, Traveler])
+def test_a_row_built_detached_holds_what_init_would_give_it(model: type[Audited]) -> None:
+    """The op path builds new rows with `detached` (no attribute events); they must not lose a default."""
+    given_values: dict[str, Any] = {'id': new_id(), 'list_id': new_id(), 'created_by': 'someone', 'name': 'Tent'}
+    built, initialised = detached(model, given_values, defaults=True), model(**given_values)
+    clock = ('created_at', 'updated_at')  # each read the clock a moment apart
+    assert {k: v for k, v in built.model_dump().items() if k not in clock} == \
+        {k: v for k, v in initialised.model_dump().items() if k not in clock}
+    assert all(getattr(built, name) is not None for name in clock)
+    assert built.field_versions is not detached(model, given_values, defaults=True).field_versions  # fresh dicts
+    assert inspect(built).transient  # in no session: written with Core statements only

@@ -315,7 +315,8 @@ class OpApplier:
         return [detached(table, dict(values)) for values in found]
 
     def _hold(self, table: type[Audited], entity: Audited) -> Audited:
-        """Take a row just read out of the session: this applier writes it itself (see `_write`)."""
+        """Take a row read in this transaction (out of the session, if it came through it): this applier writes it
+        itself (see `_write`)."""
         held = self._held.setdefault((table, entity.id), entity)  # type: ignore[attr-defined]
         if entity in self.session:
             self.session.expunge(entity)
