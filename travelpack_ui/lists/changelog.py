@@ -4,7 +4,7 @@ The op path logs each change in the transaction that makes it; rooms read the ve
 """
 from datetime import datetime, timedelta
 
-from sqlalchemy import insert
+from sqlalchemy import Connection, insert
 from sqlmodel import Session, col, delete, select
 
 from models import ListChange, PackingList, table_of, utcnow
@@ -16,11 +16,11 @@ KEEP = timedelta(hours=1)
 """A room away from the log longer than this (a process paused for hours) re-reads the whole list instead."""
 
 
-def log_changes(session: Session, changes: list[Change]) -> None:
-    """One Core insert for all of them (no ORM bookkeeping: these rows are never read back in this session)."""
+def log_changes(connection: Connection, changes: list[Change]) -> None:
+    """One Core insert for all of them, on the write transaction's connection."""
     if changes:
         now = utcnow()
-        session.connection().execute(LOG, [
+        connection.execute(LOG, [
             {'list_id': c.list_id, 'version': c.version, 'change': vars(c), 'at': now} for c in changes])
 
 

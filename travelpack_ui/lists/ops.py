@@ -16,7 +16,7 @@ from functools import partial
 from typing import Any
 
 from nicegui import Event
-from sqlalchemy import Row, Table, bindparam, func, insert, select
+from sqlalchemy import Connection, Row, Table, bindparam, func, insert, select
 from sqlmodel import Session, SQLModel, col
 
 from models import (
@@ -201,10 +201,11 @@ class OpService:
         wanted = OpApplier.wanted(ops[:AHEAD])
         table, ids = next(iter(wanted.items())) if len(wanted) == 1 else (None, set())
         access = ACCESS[table, adding, single]
+        connection = session.connection()  # the transaction's one connection: asking the session each time costs
         if not self.db.is_sqlite:
-            session.connection().execute(LOCK, {'list_id': list_id})
+            connection.execute(LOCK, {'list_id': list_id})
         params = {'list_id': list_id, 'user_id': user_id, 'ids': list(ids), 'op_id': ops[0].op_id if single else None}
-        rows = session.connection().execute(access.query, params).all()
+        rows = connection.execute(access.query, params).all()
         plist = access.row(rows[0], 'list') if rows else None
         if plist is None or plist.deleted_at is not None:
             raise NotFound('No such packing list.', code='not_found')
@@ -229,7 +230,7 @@ class OpService:
         while len(results) < len(ops) and (not results or not self._slice_over(deadline)):  # at least one op
             ahead = ops[len(results):len(results) + AHEAD]
             if not single:
-                records.update(self._records(session, user_id, ahead))
+                records.update(self._records(connection, user_id, ahead))
             applier.preload(ahead)
             for op in ahead:
                 result = self._apply_one(applier, op, records, role)
@@ -242,19 +243,19 @@ class OpService:
                     break
         if new:
             now = utcnow()
-            session.connection().execute(REMEMBER, [{**record, 'created_at': now} for record in new])
+            connection.execute(REMEMBER, [{**record, 'created_at': now} for record in new])
         for change in applier.changes:
             change.batch = batch_id
-        log_changes(session, applier.changes)
+        log_changes(connection, applier.changes)
         return BatchResult(results, plist.version, applier.changes)
 
     def _slice_over(self, deadline: float) -> bool:
         return self.writer.waiting > 0 or time.monotonic() >= deadline
 
     @staticmethod
-    def _records(session: Session, user_id: str, ops: list[Op]) -> dict[str, tuple[str, dict[str, Any]]]:
+    def _records(connection: Connection, user_id: str, ops: list[Op]) -> dict[str, tuple[str, dict[str, Any]]]:
         """The answers already given to these op ids (a resent op is answered `duplicate`)."""
-        found = session.connection().execute(ANSWERS, {'user_id': user_id, 'op_ids': list({op.op_id for op in ops})})
+        found = connection.execute(ANSWERS, {'user_id': user_id, 'op_ids': list({op.op_id for op in ops})})
         return {op_id: (list_id, result) for op_id, list_id, result in found}
 
     @staticmethod
