@@ -201,7 +201,7 @@ class OpService:
         wanted = OpApplier.wanted(ops[:AHEAD])
         table, ids = next(iter(wanted.items())) if len(wanted) == 1 else (None, set())
         access = ACCESS[table, adding, single]
-        connection = session.connection()  # the transaction's one connection: asking the session each time costs
+        connection = session.connection()  # asked once: each ask goes through the session's transaction bookkeeping
         if not self.db.is_sqlite:
             connection.execute(LOCK, {'list_id': list_id})
         params = {'list_id': list_id, 'user_id': user_id, 'ids': list(ids), 'op_id': ops[0].op_id if single else None}
