@@ -18,7 +18,7 @@ from travelpack_ui.api.notify import notify_router
 from travelpack_ui.api.sharing import sharing_router
 from travelpack_ui.api.ws import ws_router
 from travelpack_ui.auth.browser import install_browser_sessions
-from travelpack_ui.core import engineio_writer
+from travelpack_ui.core import engineio_writer, outbox_loop
 from travelpack_ui.core.logs import configure_logging
 from travelpack_ui.core.service_worker import install_service_worker
 from travelpack_ui.core.settings import Settings
@@ -60,6 +60,7 @@ for page in (pages.signin, pages.home, pages.export, pages.profile, pages.list_p
              unsubscribe):
     page.register(services)
 
+outbox_loop.install(app)  # a page's outbox sleeps until it has something to send
 engineio_writer.install()  # no task per message per tab in engine.io's writer; rooms write past an idle one
 app.on_startup(use_websockets_sansio)  # before the server binds: every socket gets the cheaper framing
 ui.run(host=settings.host, port=settings.port, title='TravelPack', storage_secret=settings.secret(),

@@ -38,6 +38,9 @@ from bench.common import (
 from bench.node_client import choose_client
 from bench.tabs import WorkerPlan, run_worker
 
+IDLE_S = 3.0
+"""Seconds of server CPU measured with every tab connected before the load starts (its upkeep)."""
+
 
 @dataclass
 class Load:
@@ -89,6 +92,9 @@ def run_load(srv: Server, load: Load, procs: int, profile: str = '', others: tup
         connect_s.append(value)
     time.sleep(3)  # let the arrivals' presence settle
     rss_connected = srv.rss_kb()
+    idle_start, idle_wall = _cpu(servers), time.monotonic()
+    time.sleep(IDLE_S)  # every tab connected, nothing sent yet: what keeping them open costs
+    idle_cpu = (_cpu(servers) - idle_start) / (time.monotonic() - idle_wall)
     start = time.monotonic() + 1.0
     for go in gos:
         go.put(start)
@@ -117,7 +123,8 @@ def run_load(srv: Server, load: Load, procs: int, profile: str = '', others: tup
         results.append(value)
     for worker in workers:
         worker.join(timeout=30)
-    return {'results': results, 'cpu': cpu, 'loop_cpu': loop_cpu, 'clients_cpu': clients_cpu, 'rss_before': rss_before,
+    return {'results': results, 'cpu': cpu, 'loop_cpu': loop_cpu, 'idle_cpu': idle_cpu, 'clients_cpu': clients_cpu,
+            'rss_before': rss_before,
             'rss_connected': rss_connected, 'rss_peak': rss_peak, 'connect_s': max(connect_s), 'client': client,
             'procs': procs}
 
@@ -171,7 +178,8 @@ def report(load: Load, run: dict[str, Any], dump: str = '') -> str:
     rate = len(sends) / load.seconds
     pushes = sum(tab['deltas'] + tab['presence'] + tab['other'] for tab in tabs)
     loop_per_push = run['loop_cpu'] * load.seconds / max(1, pushes) * 1e6
-    per_delivery, loop_per_delivery = (run[key] * load.seconds / max(1, len(each)) * 1e6 for key in ('cpu', 'loop_cpu'))
+    per_delivery, loop_per_delivery, idle_per_delivery = (run[key] * load.seconds / max(1, len(each)) * 1e6
+                                                          for key in ('cpu', 'loop_cpu', 'idle_cpu'))
     return '\n'.join([
         f'{load.title}: {len(tabs)} tabs, {len(sends)} changes in {load.seconds:.0f} s ({rate:.0f}/s)',
         f'  every tab  {summary_ms(each)}  ({len(each)} deliveries)',
@@ -180,6 +188,8 @@ def report(load: Load, run: dict[str, Any], dump: str = '') -> str:
         f'  spread     {summary_ms(spread)}  (per change, first tab → last tab: the fan-out without the op path)',
         f'  server     CPU {run["cpu"] * 100:.0f} % ({per_delivery:.0f} µs per delivery), of which the event loop '
         f'{run["loop_cpu"] * 100:.0f} % ({loop_per_delivery:.0f} µs; {loop_per_push:.0f} µs per message received)',
+        f'  idle       CPU {run["idle_cpu"] * 100:.1f} % with every tab connected and nothing sent (pings, timers), '
+        f'{idle_per_delivery:.0f} µs of each delivery above',
         f'  clients    CPU {run["clients_cpu"] * 100:.0f} % ({clients_of(run)}; 100 % = one core)',
         f'  memory     RSS {run["rss_connected"] / 1024:.0f} MB connected '
         f'({per_tab:.0f} KB per tab), peak {run["rss_peak"] / 1024:.0f} MB',
