@@ -124,9 +124,8 @@ def run_load(srv: Server, load: Load, procs: int, profile: str = '', others: tup
     for worker in workers:
         worker.join(timeout=30)
     return {'results': results, 'cpu': cpu, 'loop_cpu': loop_cpu, 'idle_cpu': idle_cpu, 'clients_cpu': clients_cpu,
-            'rss_before': rss_before,
-            'rss_connected': rss_connected, 'rss_peak': rss_peak, 'connect_s': max(connect_s), 'client': client,
-            'procs': procs}
+            'rss_before': rss_before, 'rss_connected': rss_connected, 'rss_peak': rss_peak,
+            'connect_s': max(connect_s), 'client': client, 'procs': procs}
 
 
 def clients_of(run: dict[str, Any]) -> str:
