@@ -65,16 +65,16 @@ _top_item = select(func.max(Item.position)).where(col(Item.list_id) == bindparam
 class Access:
     """The access query of one shape of batch, and where each part of it sits in its rows."""
     query: Any
-    rows: dict[str, tuple[type[SQLModel], slice]]
-    """Whole rows (the list, the user, ...): their model and their columns' place."""
+    rows: dict[str, tuple[type[SQLModel], slice, tuple[str, ...]]]
+    """Whole rows (the list, the user, ...): their model, their columns' place and keys."""
     values: dict[str, int]
     """Single values (the role, the earlier answer, ...): their place."""
 
     def row(self, found: Row[Any], name: str) -> Any:
         """The row `name` of a result row, built `detached` (the applier writes it with Core statements), or None
         when its outer join found nothing."""
-        model, where = self.rows[name]
-        values = dict(zip(table_of(model).c.keys(), found[where], strict=True))
+        model, where, keys = self.rows[name]
+        values = dict(zip(keys, found[where], strict=True))
         return None if values['id'] is None else detached(model, values)
 
 
@@ -87,12 +87,12 @@ def _access(table: type[InList] | None, adding: bool, single: bool) -> Access:
     when needed). Plain columns, not ORM entities: building rows out of them is most of the ORM's cost here.
     """
     columns: list[Any] = []
-    rows: dict[str, tuple[type[SQLModel], slice]] = {}
+    rows: dict[str, tuple[type[SQLModel], slice, tuple[str, ...]]] = {}
     values: dict[str, int] = {}
 
     def take(name: str, model: type[SQLModel]) -> Table:
         found = table_of(model)
-        rows[name] = (model, slice(len(columns), len(columns) + len(found.c)))
+        rows[name] = (model, slice(len(columns), len(columns) + len(found.c)), tuple(found.c.keys()))
         columns.extend(found.c)
         return found
 
