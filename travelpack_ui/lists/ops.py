@@ -5,13 +5,19 @@ Writes go through the one `Writer` (core/writer.py) inside one transaction per s
 the same transaction (lists/changelog.py, for rooms of other processes) and announced on `changed` after commit.
 An op checks everything before it writes (lists/applier.py), so a rejected op needs no savepoint to undo it.
 
+Group commit: a short request (a click) made while another short request on the same list waits for the writer
+or is being written joins that one's transaction instead of queueing for one of its own, so two clicks made within
+a write of each other share one BEGIN, lock and commit, and go out to the tabs in one push.
+
 This runs on the writer thread and holds the GIL while other tabs wait for their updates: it reads with one query
 per purpose and writes with Core statements built once here and in the applier, not through the ORM's flush.
 """
+import asyncio
 import logging
+import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
@@ -52,6 +58,9 @@ SLICE_S = 0.02
 ends the slice after the op being applied, so it waits behind one op of a long batch, not behind a slice."""
 AHEAD = 16
 """Ops whose earlier answers (op records) and entities are read in one query each, ahead of applying them."""
+JOIN_MAX = AHEAD
+"""A request of at most this many ops may share another's transaction (group commit); a longer one (a replayed
+outbox) is written in slices of its own."""
 
 _records = table_of(OpRecord).c
 _members = table_of(ListMember).c
@@ -149,6 +158,64 @@ class BatchResult:
     changes: list[Change]
 
 
+@dataclass(eq=False)
+class _Request:
+    """One call's ops for one transaction, and where its outcome goes once that transaction committed."""
+    ops: list[Op]
+    user_id: str
+    batch_id: str
+    answer: asyncio.Future[BatchResult]
+    outcome: BatchResult | DomainError | None = None
+
+
+@dataclass(eq=False)
+class _Group:
+    """Requests on one list written in one transaction, in the order they came. The first starts it; later short
+    ones join while it is open, that is until the writer thread, having written all it was given, closes it."""
+    pending: list[_Request]
+    open: bool
+    written: list[_Request] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    """The event loop joins, the writer thread takes: each holds it for a list operation."""
+
+    def join(self, request: _Request) -> bool:
+        with self.lock:
+            if self.open:
+                self.pending.append(request)
+            return self.open
+
+    def take(self, *, close: bool) -> list[_Request]:
+        """What joined since the last take; nothing more joins once this returns nothing or `close` is asked."""
+        with self.lock:
+            taken, self.pending = self.pending, []
+            if close or not taken:
+                self.open = False
+            return taken
+
+    def answer(self) -> None:
+        """Hand each request written its outcome (on the event loop, after commit)."""
+        for request in self.written:
+            if request.answer.done():  # its caller was cancelled: the write stands, as any other
+                continue
+            if isinstance(request.outcome, BatchResult):
+                request.answer.set_result(request.outcome)
+            elif request.outcome is not None:
+                request.answer.set_exception(request.outcome)
+
+    def fail(self, error: BaseException) -> None:
+        """The transaction did not commit: every request in it, or still joining, gets the error."""
+        with self.lock:
+            self.open = False
+            requests, self.pending = [*self.written, *self.pending], []
+        for request in requests:
+            if request.answer.done():
+                continue
+            if isinstance(error, asyncio.CancelledError):  # shutting down
+                request.answer.cancel()
+            else:
+                request.answer.set_exception(error)
+
+
 class OpService:
     """Applies ops for a user; the only code that changes what is inside a list."""
 
@@ -157,7 +224,10 @@ class OpService:
         self.writer = writer
         self.items_max = items_max
         self.changed: Event[list[Change]] = Event()
-        """Committed changes of one transaction, in commit order (list id, version, op, entity, actor, conflicts)."""
+        """Committed changes of one request in one transaction, in commit order (list id, version, op, entity, actor,
+        conflicts)."""
+        self._groups: dict[str, _Group] = {}
+        """Per list, the newest transaction that short requests may still join."""
 
     async def apply(self, list_id: str, ops: list[Op], *, user: User,
                     on_slice: Callable[[list[OpResult]], None] | None = None) -> BatchResult:
@@ -175,8 +245,7 @@ class OpService:
         while True:
             rest = ops[len(results):]
             try:
-                batch = await self.writer.run(partial(self._apply_all, list_id=list_id, ops=rest, user_id=user.id,
-                                                      batch_id=batch_id), self._publish)
+                batch = await self._write(list_id, rest, user.id, batch_id)
             except DomainError as error:
                 if not results:
                     raise
@@ -190,9 +259,54 @@ class OpService:
             if len(results) >= len(ops):
                 return BatchResult(results, version, changes)
 
-    def _publish(self, batch: BatchResult) -> None:
-        if batch.changes:
-            self.changed.emit(batch.changes)
+    async def _write(self, list_id: str, ops: list[Op], user_id: str, batch_id: str) -> BatchResult:
+        """Write `ops` (or their first slice) in the transaction of the list that is open to join, else in a new one.
+
+        A long request closes the list to joining: what comes after it is written after it, as calls on one list
+        always were (the writer's lock is first come, first served)."""
+        request = _Request(ops, user_id, batch_id, asyncio.get_running_loop().create_future())
+        short = len(ops) <= JOIN_MAX
+        group = self._groups.get(list_id)
+        if short and group is not None and group.join(request):
+            return await request.answer
+        group = _Group([request], open=short)
+        self._groups[list_id] = group
+        await asyncio.shield(self._commit(list_id, group))
+        return await request.answer
+
+    async def _commit(self, list_id: str, group: _Group) -> None:
+        """Write the group in one transaction and answer everyone in it (shielded: a caller that goes away does not
+        stop the others' answers)."""
+        try:
+            await self.writer.run(partial(self._apply_group, list_id=list_id, group=group), self._publish)
+        except BaseException as error:
+            group.fail(error)
+            if not isinstance(error, Exception):
+                raise
+        finally:
+            if self._groups.get(list_id) is group:
+                del self._groups[list_id]
+
+    def _publish(self, group: _Group) -> None:
+        for request in group.written:
+            if isinstance(request.outcome, BatchResult) and request.outcome.changes:
+                self.changed.emit(request.outcome.changes)
+        group.answer()
+
+    def _apply_group(self, session: Session, list_id: str, group: _Group) -> _Group:
+        """Each request of the group in turn, in one transaction, until none joins any more: the group closes once
+        its slice is over (or another write waits for the writer), and what joined until then is written too."""
+        deadline = time.monotonic() + SLICE_S
+        while True:
+            for request in group.take(close=self._slice_over(deadline)):
+                group.written.append(request)
+                try:
+                    request.outcome = self._apply_all(session, list_id, request.ops, request.user_id,
+                                                      request.batch_id)
+                except DomainError as error:  # checked before it wrote anything: the others' writes stand
+                    request.outcome = error
+            if not group.open:
+                return group
 
     def _apply_all(self, session: Session, list_id: str, ops: list[Op], user_id: str, batch_id: str
                    ) -> BatchResult:
