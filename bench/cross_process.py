@@ -19,7 +19,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.common import command_line, server, summary_ms
-from bench.fanout import Load, clients_of, run_load, setup
+from bench.fanout import Load, clients_of, run_load, setup, warmup_line
 from bench.node_client import choose_client
 from tests.support.live import sibling_database
 
@@ -47,13 +47,15 @@ def report(load: Load, run: dict[str, Any]) -> str:
     twice = sum(1 for count in received.values() if count > 1)
     missing = tabs * len(sent) - len(received)
     return '\n'.join([
-        f'{load.title}: {tabs} tabs on 2 processes, {len(sent)} changes in {load.seconds:.0f} s',
+        f'{load.title}: {tabs} tabs on 2 processes, {len(sent)} changes in {load.seconds:.0f} s '
+        f'({load.arrivals} arrivals)',
         f'  same process   {summary_ms(local)}  ({len(local)} deliveries)',
         f'  across         {summary_ms(cross)}  ({len(cross)} deliveries, through PostgreSQL)',
         f'  once           {len(received)} of {tabs * len(sent)} (tab, change) pairs delivered; '
         f'{twice} twice, {missing} never',
         f'  servers        CPU {run["cpu"] * 100:.0f} % together (100 % = one core); '
         f'clients {run["clients_cpu"] * 100:.0f} % ({clients_of(run)})',
+        *warmup_line(load, run),
     ])
 
 
@@ -67,6 +69,10 @@ def main() -> None:
     parser.add_argument('--seconds', type=float, default=25)
     parser.add_argument('--procs', type=int, default=2, help='client processes per server process')
     parser.add_argument('--dump', default='', help='write the raw send and arrival times here')
+    parser.add_argument('--warmup', type=float, default=2.0,
+                        help='seconds of the same load before the measured ones, kept out of the figures')
+    parser.add_argument('--arrivals', choices=['poisson', 'periodic'], default='poisson',
+                        help="when editors send: exponential gaps (default), or every 1/rate s after a random phase")
     parser.add_argument('--client', choices=['node', 'python'], default='',
                         help='what drives the tabs: node (the default once `npm ci` ran in bench/node) or python')
     args = parser.parse_args()
@@ -77,7 +83,8 @@ def main() -> None:
             tabs = asyncio.run(setup(one, users=args.editors, lists=1, items=100, tabs_per_list=2 * args.tabs,
                                      shared=True))
             load = Load(f'{args.rate:g} changes/s, {args.editors} editors', tabs, editors=list(range(args.editors)),
-                        changes_per_s=args.rate, lists=1, focus_every_s=0, seconds=args.seconds)
+                        changes_per_s=args.rate, lists=1, focus_every_s=0, seconds=args.seconds,
+                        arrivals=args.arrivals, warmup_s=args.warmup)
             run = run_load(one, load, 2 * args.procs, others=(two,), client=args.client)
             if args.dump:
                 Path(args.dump).write_text(json.dumps({'title': load.title, 'pids': [one.process.pid, two.process.pid],

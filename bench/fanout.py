@@ -52,6 +52,11 @@ class Load:
     lists: int
     focus_every_s: float
     seconds: float
+    arrivals: str = 'poisson'
+    """When editors send: 'poisson' (exponential gaps) or 'periodic' (a fixed period after a random phase)."""
+    warmup_s: float = 0.0
+    """Seconds of the same load before `seconds`, kept out of the figures (a server's first changes pay for caches
+    filling: compiled statements, prepared statements, PostgreSQL's own); `warmup_line` reports them apart."""
 
 
 def run_load(srv: Server, load: Load, procs: int, profile: str = '', others: tuple[Server, ...] = (),
@@ -77,8 +82,9 @@ def run_load(srv: Server, load: Load, procs: int, profile: str = '', others: tup
         plans.append(WorkerPlan(base_url=target.url, origin=target.origin, tabs=[load.tabs[i] for i in mine],
                                 editors=[k for k, i in enumerate(mine) if i in share],
                                 editor_shares=[share[i] for i in mine if i in share], editor_count=per_list,
-                                edits_per_s=per_editor, focus_every_s=load.focus_every_s, seconds=load.seconds,
-                                seed=p + 1, client=client))
+                                edits_per_s=per_editor, focus_every_s=load.focus_every_s,
+                                seconds=load.warmup_s + load.seconds,
+                                seed=p + 1, client=client, arrivals=load.arrivals))
     rss_before = srv.rss_kb()
     workers = [ctx.Process(target=run_worker, args=(plan, ready, go, out)) for plan, go in zip(plans, gos,
                                                                                              strict=True)]
@@ -100,12 +106,13 @@ def run_load(srv: Server, load: Load, procs: int, profile: str = '', others: tup
         go.put(start)
     if on_start is not None:
         on_start(start)
-    time.sleep(max(0.0, start - time.monotonic()))
+    measured = start + load.warmup_s
+    time.sleep(max(0.0, measured - time.monotonic()))
     spy = _profiler(srv, load.seconds, profile) if profile else None
     clients_start = sum(tree_cpu_s(worker.pid) for worker in workers if worker.pid)
     cpu_start, loop_start, wall_start = _cpu(servers), _loop_cpu(servers), time.monotonic()
     rss_peak = rss_connected
-    while time.monotonic() < start + load.seconds:
+    while time.monotonic() < measured + load.seconds:
         time.sleep(0.5)
         rss_peak = max(rss_peak, srv.rss_kb())
     wall = time.monotonic() - wall_start
@@ -120,12 +127,25 @@ def run_load(srv: Server, load: Load, procs: int, profile: str = '', others: tup
         if kind == 'error':
             raise RuntimeError(value)
         value['server'] = (value['seed'] - 1) % len(servers)  # the worker of seed p + 1 talked to server p % n
+        value['warmup_sends'] = {op: at for op, at in value['sends'].items() if at < measured}
+        value['sends'] = {op: at for op, at in value['sends'].items() if at >= measured}
         results.append(value)
     for worker in workers:
         worker.join(timeout=30)
     return {'results': results, 'cpu': cpu, 'loop_cpu': loop_cpu, 'idle_cpu': idle_cpu, 'clients_cpu': clients_cpu,
             'rss_before': rss_before, 'rss_connected': rss_connected, 'rss_peak': rss_peak,
             'connect_s': max(connect_s), 'client': client, 'procs': procs}
+
+
+def warmup_line(load: Load, run: dict[str, Any]) -> list[str]:
+    """The warm-up's changes, kept out of the figures: latency to every tab (empty without a warm-up)."""
+    if not load.warmup_s:
+        return []
+    sends = {op: at for result in run['results'] for op, at in result['warmup_sends'].items()}
+    each = [at - sends[op] for result in run['results'] for tab in result['tabs'] for op, at in tab['arrivals']
+            if op in sends]
+    return [f'  warm-up    {summary_ms(each)}  ({len(sends)} changes in the first {load.warmup_s:g} s, not in the '
+            'figures above)']
 
 
 def clients_of(run: dict[str, Any]) -> str:
@@ -175,11 +195,13 @@ def report(load: Load, run: dict[str, Any], dump: str = '') -> str:
     other = sum(tab['other'] for tab in tabs) / max(1, len(tabs))
     per_tab = (run['rss_connected'] - run['rss_before']) / max(1, len(tabs))
     rate = len(sends) / load.seconds
-    pushes = sum(tab['deltas'] + tab['presence'] + tab['other'] for tab in tabs)
+    pushes = sum(tab['deltas'] + tab['presence'] + tab['other'] for tab in tabs) * load.seconds / (
+        load.seconds + load.warmup_s)  # the tabs count the warm-up's too
     loop_per_push = run['loop_cpu'] * load.seconds / max(1, pushes) * 1e6
     per_delivery, loop_per_delivery = (run[key] * load.seconds / max(1, len(each)) * 1e6 for key in ('cpu', 'loop_cpu'))
     return '\n'.join([
-        f'{load.title}: {len(tabs)} tabs, {len(sends)} changes in {load.seconds:.0f} s ({rate:.0f}/s)',
+        f'{load.title}: {len(tabs)} tabs, {len(sends)} changes in {load.seconds:.0f} s ({rate:.0f}/s, '
+        f'{load.arrivals} arrivals)',
         f'  every tab  {summary_ms(each)}  ({len(each)} deliveries)',
         f'  first tab  {summary_ms(list(first.values()))}  (per change: op event → commit → first delivery)',
         f'  all tabs   {summary_ms(complete)}  (per change, until the last tab of its list had it)',
@@ -192,9 +214,10 @@ def report(load: Load, run: dict[str, Any], dump: str = '') -> str:
         f'  memory     RSS {run["rss_connected"] / 1024:.0f} MB connected '
         f'({per_tab:.0f} KB per tab), peak {run["rss_peak"] / 1024:.0f} MB',
         f'  per tab    {deltas:.0f} delta pushes, {presence:.0f} presence pushes, {other:.0f} other NiceGUI messages '
-        'received',
+        'received (warm-up included)',
         f'  dropped tabs {dropped}   changes undelivered 2 s after the load {missing}, to only some tabs {partial}'
         f'   (connect took {run["connect_s"]:.1f} s)',
+        *warmup_line(load, run),
     ])
 
 
@@ -223,7 +246,7 @@ def scenario_a(args: argparse.Namespace) -> list[str]:
         with server() as srv:
             tabs = asyncio.run(setup(srv, users=1, lists=1, items=100, tabs_per_list=args.a_tabs, shared=False))
             load = Load(f'(a) {rate:g} changes/s', tabs, editors=list(range(5)), changes_per_s=rate, lists=1,
-                        focus_every_s=0, seconds=args.seconds)
+                        focus_every_s=0, seconds=args.seconds, arrivals=args.arrivals, warmup_s=args.warmup)
             run = run_load(srv, load, args.procs, profile_path(args, f'a{rate:g}'), client=args.client)
             done = [report(load, run, args.dump), *errors_of(srv)]
         print('\n'.join(done), flush=True)
@@ -237,7 +260,8 @@ def scenario_b(args: argparse.Namespace) -> list[str]:
                                  shared=True))
         presence = f'focus every {args.b_focus:g} s' if args.b_focus else 'no focus events'
         load = Load(f'(b) {presence}, {args.b_editors} editors', tabs, editors=list(range(args.b_editors)),
-                    changes_per_s=args.b_rate, lists=1, focus_every_s=args.b_focus, seconds=args.seconds)
+                    changes_per_s=args.b_rate, lists=1, focus_every_s=args.b_focus, seconds=args.seconds,
+                    arrivals=args.arrivals, warmup_s=args.warmup)
         run = run_load(srv, load, args.procs, profile_path(args, 'b'), client=args.client)
         lines = [report(load, run, args.dump), *errors_of(srv)]
     print('\n'.join(lines), flush=True)
@@ -250,7 +274,8 @@ def scenario_c(args: argparse.Namespace) -> list[str]:
         tabs = asyncio.run(setup(srv, users=max(1, args.c_lists // 10), lists=args.c_lists, items=args.c_items,
                                  tabs_per_list=per_list, shared=False))
         load = Load(f'(c) {args.c_lists} lists', tabs, editors=list(range(0, len(tabs), per_list)),
-                    changes_per_s=1.0, lists=args.c_lists, focus_every_s=0, seconds=args.seconds)
+                    changes_per_s=1.0, lists=args.c_lists, focus_every_s=0, seconds=args.seconds,
+                    arrivals=args.arrivals, warmup_s=args.warmup)
         run = run_load(srv, load, args.procs, profile_path(args, 'c'), client=args.client)
         lines = [report(load, run, args.dump), *errors_of(srv)]
     print('\n'.join(lines), flush=True)
@@ -295,6 +320,10 @@ def main() -> None:
     parser.add_argument('--c-lists', type=int, default=100)
     parser.add_argument('--c-items', type=int, default=20)
     parser.add_argument('--dump', default='', help='write the raw send and arrival times of the last run here')
+    parser.add_argument('--warmup', type=float, default=2.0,
+                        help='seconds of the same load before the measured ones, kept out of the figures')
+    parser.add_argument('--arrivals', choices=['poisson', 'periodic'], default='poisson',
+                        help="when editors send: exponential gaps (default), or every 1/rate s after a random phase")
     parser.add_argument('--profile', default='',
                         help='record the server with py-spy during each load into this folder (<scenario>.txt)')
     parser.add_argument('--quick', action='store_true', help='smaller and shorter: everything in under a minute')

@@ -52,7 +52,7 @@ async def run_node(plan: WorkerPlan, ready: Any, go: Any) -> dict[str, Any]:
         before = time.monotonic()
         node.send({'plan': {'base_url': plan.base_url, 'origin': plan.origin, 'socket_path': SOCKET_PATH,
                             'edits_per_s': plan.edits_per_s, 'focus_every_s': plan.focus_every_s,
-                            'seconds': plan.seconds, 'seed': plan.seed}})
+                            'seconds': plan.seconds, 'seed': plan.seed, 'arrivals': plan.arrivals}})
         clock = (await node.reply())['clock']
         after = time.monotonic()
         if not before <= clock <= after:  # arrivals are compared with send times taken in this clock

@@ -177,6 +177,7 @@ class WorkerPlan:
     seed: int = 1
     connect_concurrency: int = 20
     client: str = 'python'  # or 'node': bench/node/tabs.mjs holds the sockets (bench/node_client.py)
+    arrivals: str = 'poisson'  # or 'periodic': when each editor sends (see `_edit_loop`)
 
 
 async def _open_all(plan: WorkerPlan, http: Any) -> list[Tab]:
@@ -191,16 +192,20 @@ async def _open_all(plan: WorkerPlan, http: Any) -> list[Tab]:
 
 
 async def _edit_loop(tab: Tab, rate: float, start: float, end: float, rng: random.Random,
-                     sends: dict[str, float], own: list[str]) -> None:
-    """Open loop: edits on a fixed schedule (with a random phase), whatever the answers take."""
-    when = start + rng.random() / rate
+                     sends: dict[str, float], own: list[str], arrivals: str) -> None:
+    """Open loop: edits on a schedule made in advance, whatever the answers take. 'poisson': exponential gaps (people
+    do not click in step); 'periodic': every 1/rate s after a random phase (fixed seeds fix the phases, so the same
+    editors meet every period)."""
+    def gap() -> float:
+        return rng.expovariate(rate) if arrivals == 'poisson' else 1 / rate
+    when = start + (gap() if arrivals == 'poisson' else rng.random() / rate)
     while when < end:
         await asyncio.sleep(max(0.0, when - time.monotonic()))
         if tab.dropped:
             return
         op_id, sent = await tab.edit(rng, own)
         sends[op_id] = sent
-        when += 1 / rate
+        when += gap()
 
 
 async def _focus_loop(tab: Tab, every: float, start: float, end: float, rng: random.Random) -> None:
@@ -224,7 +229,7 @@ async def _run(plan: WorkerPlan, ready: Any, go: Any) -> dict[str, Any]:
         rng = random.Random(plan.seed)
         sends: dict[str, float] = {}
         tasks = [_edit_loop(tabs[i], plan.edits_per_s, start, end, random.Random(rng.random()), sends,
-                            tabs[i].item_ids[share::plan.editor_count])
+                            tabs[i].item_ids[share::plan.editor_count], plan.arrivals)
                  for i, share in zip(plan.editors, plan.editor_shares, strict=True)]
         if plan.focus_every_s:
             tasks += [_focus_loop(tab, plan.focus_every_s, start, end, random.Random(rng.random())) for tab in tabs]

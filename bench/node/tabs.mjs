@@ -174,7 +174,10 @@ async function load(plan, tabs, start) {
     if (tab.own) {
       const own = random(Math.floor(rng() * 2 ** 32));
       const rate = plan.edits_per_s;
-      loops.push(schedule(tab, start + own() / rate, (when) => when + 1 / rate, end, () => {
+      // as tabs.py's _edit_loop: exponential gaps, or every 1/rate s after a random phase ('periodic')
+      const gap = plan.arrivals === 'periodic' ? () => 1 / rate : () => -Math.log(1 - own()) / rate;
+      const first = start + (plan.arrivals === 'periodic' ? own() / rate : gap());
+      loops.push(schedule(tab, first, (when) => when + gap(), end, () => {
         const [opId, sent] = tab.edit(own);
         sends[opId] = sent;
       }));
