@@ -37,20 +37,20 @@ class ActivityLog:
     """
 
     def __init__(self, connection: Connection, plist: PackingList, user: User, *,
-                 lookup: Callable[[type[Audited], str], Audited | None], newest: Activity | object | None = UNKNOWN
-                 ) -> None:
+                 newest: Activity | object | None = UNKNOWN) -> None:
         self.connection = connection
-        self.lookup = lookup
         self.plist = plist
         self.user = user
         self.last = newest  # the list's newest row (outside the session), None: it has none, UNKNOWN: not read yet
         self.writes = 0
 
-    def record(self, op_type: str, entity: Audited, *, before: dict[str, Any], after: dict[str, Any]
-               ) -> dict[str, Any]:
+    def record(self, op_type: str, entity: Audited, *, before: dict[str, Any], after: dict[str, Any],
+               lookup: Callable[[type[Audited], str], Audited | None]) -> dict[str, Any]:
         """Add (or collapse into the last) activity row; its feed entry to push (marked `collapsed` if it merged
-        and `removed` if the merge left nothing changed: the row is gone)."""
-        context = _context(self.lookup, entity, after)
+        and `removed` if the merge left nothing changed: the row is gone). `lookup` finds the rows the entry names
+        (its category, bag, traveler): the applier's, passed per call, because a log that kept the applier's bound
+        method would make a reference cycle of every transaction, left for the garbage collector (see `OpApplier`)."""
+        context = _context(lookup, entity, after)
         before, after = _jsonable(before), _jsonable(after)
         last = self._last()
         now = utcnow()

@@ -109,7 +109,7 @@ class OpApplier:
         self.items_max = items_max
         self.actor = actor_of(user)
         self.changes: list[Change] = []
-        self.activity = ActivityLog(self.connection, plist, user, lookup=self._get, newest=newest)
+        self.activity = ActivityLog(self.connection, plist, user, newest=newest)
         self._last_conflicts: list[dict[str, Any]] = []
         self._touched: dict[int, tuple[Audited, set[str]]] = {}  # what this op changed (by id()), and which columns
         self._new: set[int] = set()  # ... of which these are new rows
@@ -385,7 +385,7 @@ class OpApplier:
 
     def _record(self, op: Op, kind: str, entity: Audited, *, before: dict[str, Any], after: dict[str, Any],
                 conflicts: list[dict[str, Any]] | None = None) -> None:
-        entry = self.activity.record(op.type, entity, before=before, after=after)
+        entry = self.activity.record(op.type, entity, before=before, after=after, lookup=self._get)
         self.changes.append(Change(self.plist.id, self.plist.version, op.type, entity.public(), self.actor,
                                    conflicts or None, op.op_id, entry))
 
