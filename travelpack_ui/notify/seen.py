@@ -1,18 +1,24 @@
 """Last-seen marks: when each member last had a list open, in the database, so any process can tell who is away.
 
 A tab or socket touches its mark when it joins and leaves; while it stays open, the scheduler touches the marks of
-everyone present in this process's rooms once per pass (one UPDATE per open list), which keeps them fresh without
-a timer per tab. A change counts as seen when it is older than the member's mark.
+everyone present in this process's rooms once per pass, which keeps them fresh without a timer per tab. A change
+counts as seen when it is older than the member's mark.
 """
 from collections.abc import Callable, Iterable
 from datetime import datetime
 
-from sqlalchemy import update
-from sqlmodel import Session, col
+from sqlalchemy import bindparam, update
+from sqlmodel import Session
 
 from models import ListMember, utcnow
 from travelpack_ui.core.writer import Writer
 from travelpack_ui.live.rooms import Rooms
+
+_MEMBERS = ListMember.__table__  # type: ignore[attr-defined]
+MARK = (update(_MEMBERS)
+        .where(_MEMBERS.c.list_id == bindparam('mark_list'), _MEMBERS.c.user_id == bindparam('mark_user'))
+        .values(last_seen_at=bindparam('mark_at', type_=_MEMBERS.c.last_seen_at.type)))
+"""One member's mark, run once for every (list, person) present: one statement, compiled once, executed many."""
 
 
 class SeenMarks:
@@ -36,7 +42,9 @@ class SeenMarks:
             await self.writer.run(lambda session: self._mark(session, present))
 
     def _mark(self, session: Session, present: dict[str, list[str]]) -> None:
+        """All marks in one executemany: a pass over 100 open lists, an UPDATE with its own IN list for each, held
+        the writer for 50 ms (42 ms of CPU) while every click waited (bench/fanout.py scenario c)."""
         now = self.clock()
-        for list_id, people in present.items():
-            session.execute(update(ListMember).where(col(ListMember.list_id) == list_id,
-                                                     col(ListMember.user_id).in_(people)).values(last_seen_at=now))
+        rows = [{'mark_list': list_id, 'mark_user': user_id, 'mark_at': now}
+                for list_id, people in present.items() for user_id in people]
+        session.connection().execute(MARK, rows)
