@@ -5,7 +5,7 @@ from typing import Any
 
 from sqlmodel import select
 
-from models import ListMember
+from models import ListMember, aware
 from tests.support.helpers import account_of, create_list, services
 from tests.support.sharing import join
 from travelpack_ui.notify.seen import SeenMarks
@@ -36,7 +36,7 @@ async def test_a_pass_marks_exactly_the_people_present_on_each_open_list(client,
         open_rooms({lisbon: {owner, other}, porto: {other}, faro: set()}))
 
     after = marks()
-    marked = {key for key, seen in after.items() if seen is not None and seen.replace(tzinfo=UTC) == NOW}
+    marked = {key for key, seen in after.items() if seen is not None and aware(seen) == NOW}
     assert marked == {(lisbon, owner), (lisbon, other), (porto, other)}
     assert {key: after[key] for key in after if key not in marked} == {key: before[key] for key in after
                                                                        if key not in marked}

@@ -49,7 +49,8 @@ class ActivityLog:
         """Add (or collapse into the last) activity row; its feed entry to push (marked `collapsed` if it merged
         and `removed` if the merge left nothing changed: the row is gone). `lookup` finds the rows the entry names
         (its category, bag, traveler): the applier's, passed per call, because a log that kept the applier's bound
-        method would make a reference cycle of every transaction, left for the garbage collector (see `OpApplier`)."""
+        method would make a reference cycle of every transaction, left for the garbage collector
+        (tests/api/test_op_garbage.py)."""
         context = _context(lookup, entity, after)
         before, after = _jsonable(before), _jsonable(after)
         last = self._last()

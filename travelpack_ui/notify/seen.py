@@ -47,4 +47,5 @@ class SeenMarks:
         now = self.clock()
         rows = [{'mark_list': list_id, 'mark_user': user_id, 'mark_at': now}
                 for list_id, people in present.items() for user_id in people]
-        session.connection().execute(MARK, rows)
+        if rows:  # an executemany of nothing would run the statement once, without its parameters
+            session.connection().execute(MARK, rows)
