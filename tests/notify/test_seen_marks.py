@@ -5,7 +5,8 @@ from typing import Any
 
 from sqlmodel import select
 
-from models import ListMember, aware
+from models import ListMember
+from models.common import aware
 from tests.support.helpers import account_of, create_list, services
 from tests.support.sharing import join
 from travelpack_ui.notify.seen import SeenMarks
