@@ -10,11 +10,11 @@ from datetime import datetime
 from sqlalchemy import bindparam, update
 from sqlmodel import Session
 
-from models import ListMember, utcnow
+from models import ListMember, table_of, utcnow
 from travelpack_ui.core.writer import Writer
 from travelpack_ui.live.rooms import Rooms
 
-_MEMBERS = ListMember.__table__  # type: ignore[attr-defined]
+_MEMBERS = table_of(ListMember)
 MARK = (update(_MEMBERS)
         .where(_MEMBERS.c.list_id == bindparam('mark_list'), _MEMBERS.c.user_id == bindparam('mark_user'))
         .values(last_seen_at=bindparam('mark_at', type_=_MEMBERS.c.last_seen_at.type)))
