@@ -76,6 +76,23 @@ async def test_create_a_list_from_my_lists(user: User, mailbox: Mailbox) -> None
     assert snapshot['name'] == 'Lisbon' and snapshot['items'] == 0
 
 
+async def test_an_open_tab_holds_none_of_its_lists_rows(user: User, mailbox: Mailbox) -> None:
+    """The rows go to the browser once, in the page; then the tab's element keeps nothing per item (what an open
+    tab costs the server, bench/page_load.py)."""
+    await browser_sign_in(user, mailbox, 'ana@example.com')
+    ana = account('ana@example.com')
+    from models import ListCreate
+    plist = await services().lists.create(ListCreate(name='Lisbon'), user=ana)
+    items = [Op(op_id=f'i{n}', type='item.create', fields={'name': f'Item {n}'}) for n in range(20)]
+    await services().ops.apply(plist['id'], items, user=ana)
+    await user.open(f'/lists/{plist["id"]}')
+    table = user.find(kind=ItemTable).elements.pop()
+    await eventually(lambda: 'items' not in table.props['list'], message='the rows stayed in the element')
+    version = services().lists.snapshot(plist['id'])['version']
+    assert table.props['list'] == {'id': plist['id'], 'version': version}
+    assert table.sent_snapshots == [{'id': plist['id'], 'name': 'Lisbon', 'version': version, 'items': 20}]
+
+
 async def test_list_page_of_a_stranger_is_not_found(user: User, mailbox: Mailbox, create_user) -> None:
     await browser_sign_in(user, mailbox, 'ana@example.com')
     await user.should_see('My lists')
