@@ -150,8 +150,8 @@ async def test_a_forged_event_from_a_viewer_changes_nothing(user: User, mailbox:
     assert services().lists.snapshot(plist['id'])['version'] == version_before + 1
 
 
-async def test_a_tab_that_missed_changes_is_sent_the_whole_list(user: User, mailbox: Mailbox,
-                                                                sent_item_names: None) -> None:
+@pytest.mark.usefixtures('sent_item_names')
+async def test_a_tab_that_missed_changes_is_sent_the_whole_list(user: User, mailbox: Mailbox) -> None:
     await browser_sign_in(user, mailbox, 'ana@example.com')
     ana = account('ana@example.com')
     from models import ListCreate
@@ -193,8 +193,8 @@ async def test_export_csv_and_printable_view_show_text_not_html(user: User, mail
     assert stranger.status_code == 404
 
 
-async def test_a_resync_rechecks_access_before_sending_the_list(user: User, mailbox: Mailbox,
-                                                                sent_item_names: None) -> None:
+@pytest.mark.usefixtures('sent_item_names')
+async def test_a_resync_rechecks_access_before_sending_the_list(user: User, mailbox: Mailbox) -> None:
     """Even if no event told the tab (membership removed straight in the database), a re-sync re-reads the role."""
     await browser_sign_in(user, mailbox, 'vic@example.com')
     await api_sign_in(user.http_client, mailbox, 'own@example.com')
